@@ -1,0 +1,33 @@
+"""ipcase: case management for rapid IP-dispute protection."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: a flat list of small configure steps, in order."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    from ipcase.config import load_config
+
+    load_config(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from ipcase import web
+
+    web.configure_extensions(app)
+    web.configure_security(app)
+    web.register_blueprints(app)
+    web.register_error_handlers(app)
+    web.configure_templates(app)
+    web.register_cli(app)
+    return app

@@ -1,0 +1,106 @@
+"""Admin pages: accounts and organisations."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ipcase.admin.forms import UserForm
+from ipcase.auth.models import Role, User
+from ipcase.auth.operations import create_user, update_user
+from ipcase.auth.permissions import require_role
+from ipcase.core.errors import DomainError
+from ipcase.core.forms import apply_domain_errors
+from ipcase.extensions import db
+from ipcase.organisations.models import Organisation
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@require_role(Role.admin)
+def only_admins() -> None:
+    return None
+
+
+def _org_choices() -> list[tuple[Any, str]]:
+    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.id))
+    return [("", _("— none —"))] + [(o.id, o.name) for o in orgs]
+
+
+@bp.get("/users")
+def list_users() -> Any:
+    users = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=users)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> Any:
+    form = UserForm()
+    form.organisation_id.choices = _org_choices()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors = [_l("Set a first password for the account.")]
+        else:
+            try:
+                create_user(
+                    username=form.username.data,
+                    password=form.password.data,
+                    display_name=form.display_name.data,
+                    role=Role(form.role.data),
+                    organisation=_org(form.organisation_id.data),
+                    email=form.email.data or "",
+                    phone=form.phone.data or "",
+                )
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_errors(form, exc)
+            else:
+                db.session.commit()
+                flash(_("Account %(name)s created.", name=form.username.data), "success")
+                return redirect(url_for(".list_users"))
+    return render_template("admin/user_form.html", form=form, user=None), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int) -> Any:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserForm(obj=user)
+    form.organisation_id.choices = _org_choices()
+    form.username.render_kw = {"readonly": True}
+    form.username.data = user.username
+    if form.validate_on_submit():
+        data = {
+            "display_name": form.display_name.data,
+            "email": form.email.data or "",
+            "phone": form.phone.data or "",
+            "role": Role(form.role.data),
+            "organisation": _org(form.organisation_id.data),
+            "is_active": form.is_active.data,
+            "password": form.password.data,
+        }
+        try:
+            update_user(user, data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s saved.", name=user.username), "success")
+            return redirect(url_for(".list_users"))
+    return render_template("admin/user_form.html", form=form, user=user), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/organisations")
+def list_organisations() -> Any:
+    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.id)).all()
+    return render_template("admin/organisations.html", organisations=orgs)
+
+
+def _org(org_id: int | None) -> Organisation | None:
+    return db.session.get(Organisation, org_id) if org_id else None

@@ -1,0 +1,1 @@
+"""Accounts, roles, login and the default-deny access gate."""

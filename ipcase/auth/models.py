@@ -1,0 +1,101 @@
+"""User accounts and roles."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
+from ipcase.core.enums import LabelledEnum
+from ipcase.extensions import db
+from ipcase.organisations.models import Organisation
+
+_hasher = PasswordHasher()
+
+
+class Role(LabelledEnum):
+    admin = "admin"
+    director = "director"
+    examiner = "examiner"
+    mediator = "mediator"
+    station_officer = "station_officer"
+    expert = "expert"
+    party = "party"
+
+
+Role.set_labels({
+    Role.admin: _l("Administrator"),
+    Role.director: _l("Director"),
+    Role.examiner: _l("Examiner"),
+    Role.mediator: _l("Mediator"),
+    Role.station_officer: _l("Station officer"),
+    Role.expert: _l("Expert / technical investigator"),
+    Role.party: _l("Party"),
+})
+
+#: Roles that handle cases for their organisation.
+CASE_HANDLERS = frozenset({Role.director, Role.examiner, Role.mediator, Role.station_officer})
+STAFF_ROLES = CASE_HANDLERS | {Role.admin, Role.expert}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who logs in: staff of an organisation, an expert, or a party."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('party', 'expert', 'admin') OR organisation_id IS NOT NULL",
+            name="staff_have_organisation",
+        ),
+        sa.CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    role: Mapped[Role] = mapped_column(enum_type(Role), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username} {self.role}>"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def handles_cases(self) -> bool:
+        return self.role in CASE_HANDLERS
+
+
+def dummy_password_check(password: str) -> None:
+    """Spend the same time as a real check so unknown usernames are not revealed by timing."""
+    try:
+        _hasher.verify(_DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+_DUMMY_HASH = _hasher.hash("not-a-real-password")

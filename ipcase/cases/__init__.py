@@ -1,0 +1,1 @@
+"""The case file shared by all channels: parties, agents, rights, staff, timeline; staff workbench."""

@@ -1,0 +1,266 @@
+"""Forms of the case file. Each hands plain data to operations through ``to_command()``."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ipcase.cases.enums import (
+    AgentAuthority,
+    AssignmentRole,
+    CaseSource,
+    Channel,
+    IdType,
+    JurisdictionBasis,
+    LegalStatus,
+    Origin,
+    PartyKind,
+    PartyRole,
+    PatentType,
+    RightType,
+)
+from ipcase.channels.mediation.models import MediationType
+from ipcase.core import clock
+
+BLANK = [("", "—")]
+TEXT_MAX = 4000
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class PartyFields(Form):
+    role = SelectField(_l("Role"), choices=PartyRole.choices(), validators=[InputRequired()])
+    kind = SelectField(_l("Type"), choices=PartyKind.choices(), validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
+    id_type = SelectField(_l("Identity document"), choices=BLANK + IdType.choices(), validators=[Optional()])
+    id_number = StringField(_l("Document number"), validators=[Length(max=40)], filters=[_strip])
+    legal_rep_name = StringField(_l("Legal representative"), validators=[Length(max=60)], filters=[_strip])
+    legal_rep_title = StringField(_l("Representative's title"), validators=[Length(max=60)], filters=[_strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=10)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
+    has_domestic_domicile = BooleanField(_l("Has a domicile in mainland China"), default=True)
+    origin = SelectField(_l("Origin"), choices=Origin.choices(), default=Origin.mainland.value)
+
+    def validate_id_number(self, field: Any) -> None:
+        if field.data and not self.id_type.data:
+            raise ValidationError(_l("Choose the type of identity document."))
+
+    def validate_legal_rep_name(self, field: Any) -> None:
+        if self.kind.data in (PartyKind.legal_person, PartyKind.unincorporated) and not field.data:
+            raise ValidationError(_l("An organisation needs its legal representative or person in charge."))
+
+    def to_command(self) -> dict[str, Any]:
+        data = {f.name: f.data for f in self if f.name in PARTY_KEYS}
+        data["id_type"] = data["id_type"] or None
+        return data
+
+
+PARTY_KEYS = {
+    "role", "kind", "name", "id_type", "id_number", "legal_rep_name", "legal_rep_title", "address",
+    "postcode", "phone", "email", "has_domestic_domicile", "origin",
+}
+
+
+class PartyForm(FlaskForm, PartyFields):
+    pass
+
+
+class NamedPartyFields(PartyFields):
+    """A party whose role the surrounding form fixes (requester or respondent at intake)."""
+
+    role = None
+
+
+class AgentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)], filters=[_strip])
+    firm = StringField(_l("Firm or employer"), validators=[Length(max=120)], filters=[_strip])
+    licence_no = StringField(_l("Licence number"), validators=[Length(max=40)], filters=[_strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
+    authority = SelectField(_l("Authority"), choices=AgentAuthority.choices(), validators=[InputRequired()])
+    authority_items = TextAreaField(
+        _l("Special authority items"),
+        description=_l("Special authority is needed to admit, waive or change claims, or to settle."),
+        validators=[Length(max=500)],
+        filters=[_strip],
+    )
+
+    def validate_authority_items(self, field: Any) -> None:
+        if self.authority.data == AgentAuthority.special and not field.data:
+            raise ValidationError(_l("List the matters the special authority covers."))
+
+    def to_command(self) -> dict[str, Any]:
+        return {f.name: f.data for f in self if f.name not in ("csrf_token",)}
+
+
+class RightFields(Form):
+    right_type = SelectField(_l("Right type"), choices=RightType.choices(), default=RightType.patent.value)
+    number = StringField(
+        _l("Patent or registration number"),
+        description=_l("For a patent, e.g. ZL201710601862.3; spaces and the ZL prefix are optional."),
+        validators=[DataRequired(), Length(max=40)],
+        filters=[_strip],
+    )
+    patent_type = SelectField(_l("Patent type"), choices=BLANK + PatentType.choices(), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
+    holder = StringField(_l("Right holder"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
+    filed_on = DateField(_l("Filing date"), validators=[Optional()])
+    granted_on = DateField(_l("Grant date"), validators=[Optional()])
+    legal_status = SelectField(_l("Legal status"), choices=LegalStatus.choices(), default=LegalStatus.unknown.value)
+    status_checked_on = DateField(_l("Status checked on"), validators=[Optional()])
+    asserted_claims = StringField(_l("Asserted claims"), validators=[Length(max=200)], filters=[_strip])
+
+    def to_command(self) -> dict[str, Any]:
+        data = {f.name: f.data for f in self if f.name in RIGHT_KEYS}
+        data["patent_type"] = data["patent_type"] or None
+        return data
+
+
+RIGHT_KEYS = {
+    "right_type", "number", "patent_type", "title", "holder", "filed_on", "granted_on", "legal_status",
+    "status_checked_on", "asserted_claims",
+}
+
+
+class RightForm(FlaskForm, RightFields):
+    pass
+
+
+class CaseDetailsFields(Form):
+    source = SelectField(_l("Source"), choices=CaseSource.choices(), validators=[InputRequired()])
+    jurisdiction_basis = SelectField(
+        _l("Jurisdiction basis"), choices=BLANK + JurisdictionBasis.choices(), validators=[Optional()]
+    )
+    title = StringField(
+        _l("Cause"),
+        description=_l("The 案由, e.g. “一种折叠椅”实用新型专利侵权纠纷."),
+        validators=[DataRequired(), Length(max=200)],
+        filters=[_strip],
+    )
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    received_at = DateTimeLocalField(
+        _l("Received at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+    )
+    # channel-specific
+    requests = TextAreaField(_l("Requests"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    accused_product = StringField(_l("Accused product"), validators=[Length(max=200)], filters=[_strip])
+    mediation_type = SelectField(_l("Mediation type"), choices=BLANK + MediationType.choices(), validators=[Optional()])
+    claimed_amount = DecimalField(_l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)])
+    referring_court_case_no = StringField(_l("Referring court case number"), validators=[Length(max=60)], filters=[_strip])
+    booth = StringField(_l("Booth or shop"), validators=[Length(max=60)], filters=[_strip])
+    platform_link = StringField(_l("Platform link"), validators=[Length(max=500)], filters=[_strip])
+    urgency_facts = TextAreaField(_l("Urgency facts"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    requested_measures = TextAreaField(_l("Requested measures"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    bond_amount = DecimalField(_l("Bond amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)])
+    bond_form = StringField(_l("Bond form"), validators=[Length(max=60)], filters=[_strip])
+
+    channel_value: str = ""
+
+    def validate_received_at(self, field: Any) -> None:
+        if field.data and clock.from_local(field.data) > clock.now():
+            raise ValidationError(_l("The time of receipt cannot be in the future."))
+
+    def validate_mediation_type(self, field: Any) -> None:
+        if self.channel_value == Channel.mediation and not field.data:
+            raise ValidationError(_l("Choose the type of mediation."))
+
+    def validate_urgency_facts(self, field: Any) -> None:
+        if self.channel_value == Channel.injunction and not field.data:
+            raise ValidationError(_l("An injunction application must state why it is urgent."))
+
+    def validate_requested_measures(self, field: Any) -> None:
+        if self.channel_value == Channel.injunction and not field.data:
+            raise ValidationError(_l("State the measures requested."))
+
+    def details_command(self) -> dict[str, Any]:
+        data = {
+            "source": self.source.data,
+            "jurisdiction_basis": self.jurisdiction_basis.data or None,
+            "title": self.title.data,
+            "summary": self.summary.data or "",
+            "received_at": clock.from_local(self.received_at.data),
+        }
+        channel_data = {
+            "requests": self.requests.data or "",
+            "accused_product": self.accused_product.data or "",
+            "mediation_type": self.mediation_type.data or None,
+            "claimed_amount": self.claimed_amount.data,
+            "referring_court_case_no": self.referring_court_case_no.data or "",
+            "booth": self.booth.data or "",
+            "platform_link": self.platform_link.data or "",
+            "urgency_facts": self.urgency_facts.data or "",
+            "requested_measures": self.requested_measures.data or "",
+            "bond_amount": self.bond_amount.data,
+            "bond_form": self.bond_form.data or "",
+        }
+        return data | {"channel_data": channel_data}
+
+
+class OpenCaseForm(FlaskForm, CaseDetailsFields):
+    channel = SelectField(_l("Channel"), choices=Channel.choices(), validators=[InputRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
+    requester = FormField(NamedPartyFields, label=_l("Requester"))
+    respondent = FormField(NamedPartyFields, label=_l("Respondent"))
+    right = FormField(RightFields, label=_l("Right"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        self.channel_value = self.channel.data or ""
+        return super().validate(extra_validators)
+
+    def to_command(self) -> dict[str, Any]:
+        data = self.details_command()
+        requester = self.requester.form.to_command() | {"role": PartyRole.requester.value}
+        respondent = self.respondent.form.to_command() | {"role": PartyRole.respondent.value}
+        return data | {
+            "channel": Channel(self.channel.data),
+            "parties": [requester, respondent],
+            "rights": [self.right.form.to_command()],
+        }
+
+
+class EditCaseForm(FlaskForm, CaseDetailsFields):
+    def to_command(self) -> dict[str, Any]:
+        data = self.details_command()
+        return {k: v for k, v in data.items() if k != "channel_data"} | data["channel_data"]
+
+
+class AssignmentForm(FlaskForm):
+    user_id = SelectField(_l("Staff member"), coerce=int, validators=[InputRequired()])
+    role = SelectField(_l("Role on the case"), choices=AssignmentRole.choices(), validators=[InputRequired()])
+
+
+class CaseFilterForm(FlaskForm):
+    """The list's filters, read from the query string (GET: no CSRF needed, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[_strip])
+    channel = SelectField(_l("Channel"), choices=[("", _l("All channels"))] + Channel.choices(), validators=[Optional()])
+    state = SelectField(_l("State"), validators=[Optional()], validate_choice=False)
+    assignee = SelectField(_l("Assignee"), validators=[Optional()], validate_choice=False)
+    organisation = SelectField(_l("Organisation"), validators=[Optional()], validate_choice=False)
+    closed = SelectField(
+        _l("Open or closed"),
+        choices=[("", _l("Open and closed")), ("open", _l("Open")), ("closed", _l("Closed"))],
+        validators=[Optional()],
+    )
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)

@@ -1,0 +1,140 @@
+"""Recording and rendering the case timeline (the audit log of every change)."""
+
+from functools import cache
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from ipcase.auth.models import User
+from ipcase.cases.enums import EntryKind
+from ipcase.cases.models import Case, TimelineEntry
+from ipcase.core.enums import LabelledEnum
+from ipcase.extensions import db
+
+#: event code → message template; %(key)s placeholders are filled from the entry's data
+MESSAGES: dict[str, Any] = {
+    "case.opened": _l("Case opened in %(channel)s at %(organisation)s"),
+    "case.numbered": _l("Case number %(number)s assigned"),
+    "case.updated": _l("Case details changed: %(fields)s"),
+    "party.added": _l("Party added: %(name)s (%(role)s)"),
+    "party.updated": _l("Party %(name)s changed: %(fields)s"),
+    "party.removed": _l("Party removed: %(name)s (%(role)s)"),
+    "agent.added": _l("Agent %(name)s added for %(party)s"),
+    "agent.updated": _l("Agent %(name)s changed: %(fields)s"),
+    "agent.removed": _l("Agent %(name)s removed from %(party)s"),
+    "right.added": _l("Right added: %(number)s %(title)s"),
+    "right.updated": _l("Right %(number)s changed: %(fields)s"),
+    "right.removed": _l("Right removed: %(number)s"),
+    "assignment.added": _l("%(user)s assigned as %(role)s"),
+    "assignment.removed": _l("%(user)s no longer %(role)s"),
+}
+
+
+def record(
+    case: Case,
+    event: str,
+    *,
+    actor: User | None,
+    kind: EntryKind = EntryKind.change,
+    data: dict[str, Any] | None = None,
+    is_public: bool = False,
+) -> TimelineEntry:
+    """Append one audited entry to the case's timeline."""
+    if event not in MESSAGES:
+        raise KeyError(f"unknown timeline event {event!r}")
+    entry = TimelineEntry(
+        case=case, event=event, kind=kind, actor=actor, data=dict(data or {}), is_public=is_public
+    )
+    db.session.add(entry)
+    return entry
+
+
+def render_entry(entry: TimelineEntry) -> str:
+    """The entry's message in the current language."""
+    template = str(MESSAGES.get(entry.event, entry.event))
+    data = {}
+    for key, value in (entry.data or {}).items():
+        if key == "fields":
+            value = ", ".join(str(FIELD_LABELS.get(f, f)) for f in value)
+        data[key] = _localise(value)
+    try:
+        return template % data
+    except (KeyError, TypeError, ValueError):
+        return template
+
+
+def enum_ref(member: LabelledEnum) -> dict[str, str]:
+    """Store an enum in timeline data so it renders in the reader's language later."""
+    return {"enum": type(member).__name__, "value": member.value}
+
+
+def _localise(value: Any) -> Any:
+    if isinstance(value, dict) and "enum" in value:
+        cls = _enum_registry().get(value["enum"])
+        try:
+            return str(cls(value["value"]).label) if cls else value["value"]
+        except ValueError:
+            return value["value"]
+    return value
+
+
+@cache
+def _enum_registry() -> dict[str, type[LabelledEnum]]:
+    from ipcase.auth.models import Role
+    from ipcase.cases import enums
+    from ipcase.channels.registry import all_channels
+
+    found: dict[str, type[LabelledEnum]] = {"Role": Role}
+    for obj in vars(enums).values():
+        if isinstance(obj, type) and issubclass(obj, LabelledEnum) and obj is not LabelledEnum:
+            found[obj.__name__] = obj
+    for ch in all_channels():
+        found[ch.states.__name__] = ch.states
+    return found
+
+
+#: labels of the fields named in ``*.updated`` entries
+FIELD_LABELS: dict[str, Any] = {
+    "title": _l("Cause"),
+    "summary": _l("Summary"),
+    "source": _l("Source"),
+    "jurisdiction_basis": _l("Jurisdiction basis"),
+    "received_at": _l("Received at"),
+    "role": _l("Role"),
+    "kind": _l("Type"),
+    "name": _l("Name"),
+    "id_type": _l("Identity document"),
+    "id_number": _l("Document number"),
+    "legal_rep_name": _l("Legal representative"),
+    "legal_rep_title": _l("Representative's title"),
+    "address": _l("Address"),
+    "postcode": _l("Postcode"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "has_domestic_domicile": _l("Domicile in China"),
+    "origin": _l("Origin"),
+    "firm": _l("Firm or employer"),
+    "licence_no": _l("Licence number"),
+    "authority": _l("Authority"),
+    "authority_items": _l("Special authority items"),
+    "right_type": _l("Right type"),
+    "number": _l("Number"),
+    "patent_type": _l("Patent type"),
+    "holder": _l("Right holder"),
+    "filed_on": _l("Filing date"),
+    "granted_on": _l("Grant date"),
+    "legal_status": _l("Legal status"),
+    "status_checked_on": _l("Status checked on"),
+    "asserted_claims": _l("Asserted claims"),
+    "requests": _l("Requests"),
+    "accused_product": _l("Accused product"),
+    "mediation_type": _l("Mediation type"),
+    "claimed_amount": _l("Amount claimed"),
+    "referring_court_case_no": _l("Referring court case number"),
+    "booth": _l("Booth or shop"),
+    "platform_link": _l("Platform link"),
+    "urgency_facts": _l("Urgency facts"),
+    "requested_measures": _l("Requested measures"),
+    "bond_amount": _l("Bond amount"),
+    "bond_form": _l("Bond form"),
+}

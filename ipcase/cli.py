@@ -1,0 +1,79 @@
+"""``flask --app wsgi ipcase …`` commands."""
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from ipcase.auth.models import Role
+from ipcase.core.errors import DomainError
+from ipcase.extensions import db
+from ipcase.organisations.models import Organisation
+
+
+@click.group("ipcase")
+def ipcase_cli() -> None:
+    """ipcase administration commands."""
+
+
+@ipcase_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="Full name shown in the interface.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--organisation", "org_code", default=None, help="Organisation code (see the admin page).")
+@click.option("--email", default="")
+@click.password_option()
+@with_appcontext
+def create_user_command(
+    username: str, display_name: str, role: str, org_code: str | None, email: str, password: str
+) -> None:
+    """Create an account."""
+    from ipcase.auth.operations import create_user
+
+    org = None
+    if org_code:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == org_code))
+        if org is None:
+            click.secho(f"No organisation with code {org_code!r}.", fg="red", err=True)
+            sys.exit(1)
+    try:
+        user = create_user(
+            username=username, password=password, display_name=display_name, role=Role(role),
+            organisation=org, email=email,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            click.secho(message, fg="red", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.secho(f"Created {user.username} ({user.role.value}).", fg="green")
+
+
+@ipcase_cli.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load demo organisations, one account per role and about 30 cases (once), and print the logins."""
+    from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
+
+    created = seed_demo()
+    db.session.commit()
+    if created:
+        click.secho(f"Demo data loaded: {created} cases.", fg="green")
+    else:
+        click.secho("Demo data already present; nothing added.", fg="yellow")
+    click.echo("Demo accounts (user name / password / role):")
+    for username, password, role, _name, _org in DEMO_ACCOUNTS:
+        click.echo(f"  {username:<12} {password:<22} {role.value}")
+
+
+@ipcase_cli.command("seed-large")
+@click.option("--cases", "count", default=100_000, show_default=True, type=click.IntRange(1, 2_000_000))
+@with_appcontext
+def seed_large_command(count: int) -> None:
+    """Fill the database with COUNT synthetic cases for benchmarks (bulk inserts)."""
+    from ipcase.demo.large import seed_large
+
+    seconds = seed_large(count)
+    click.secho(f"Inserted {count} cases in {seconds:.1f} s.", fg="green")

@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: database base, time, numbering, errors, validation."""

@@ -1,0 +1,1 @@
+"""Demo data for trying the system out, and synthetic volume for benchmarks."""

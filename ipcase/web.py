@@ -1,0 +1,188 @@
+"""The pieces ``create_app`` wires together: extensions, security, blueprints, errors, templates."""
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from ipcase.core import clock
+from ipcase.core.db import configure_engine
+from ipcase.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+#: endpoints reachable without logging in (default deny: everything else needs a session)
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"})
+
+CSP = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def configure_extensions(app: Flask) -> None:
+    from ipcase.core.db import Base  # noqa: F401  (models import below registers tables)
+    from ipcase import models  # noqa: F401
+
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from ipcase.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in ("zh_CN", "en") else "zh_CN"
+
+
+def configure_security(app: Flask) -> None:
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
+
+    @app.before_request
+    def require_login() -> Any:
+        """Default deny: only PUBLIC_ENDPOINTS are served without a session."""
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def no_store_for_logged_in(response: Any) -> Any:
+        # Case data must not linger in shared browser caches.
+        if current_user.is_authenticated and request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from ipcase.admin.views import bp as admin_bp
+    from ipcase.auth.views import bp as auth_bp
+    from ipcase.cases.views import bp as cases_bp
+    from ipcase.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(code: int, title: Any, message: Any) -> Any:
+        db.session.rollback()
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(_e: Any) -> Any:
+        return page(400, _l("Bad request"), _l("The request could not be understood. Please go back and try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e: Any) -> Any:
+        flash(_l("Your form expired or was not sent from this site. Please fill it in again."), "warning")
+        target = request.referrer if _is_local(request.referrer) else url_for("main.index")
+        db.session.rollback()
+        return redirect(target)
+
+    @app.errorhandler(403)
+    def forbidden(_e: Any) -> Any:
+        return page(403, _l("Not allowed"), _l("You do not have permission to see this page or take this action."))
+
+    @app.errorhandler(404)
+    def not_found(_e: Any) -> Any:
+        return page(404, _l("Not found"), _l("There is nothing at this address. The case or page may not exist."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_e: Any) -> Any:
+        return page(405, _l("Not allowed"), _l("This action cannot be taken this way."))
+
+    @app.errorhandler(413)
+    def too_large(_e: Any) -> Any:
+        return page(413, _l("Too large"), _l("What you sent is too large."))
+
+    @app.errorhandler(429)
+    def too_many(_e: Any) -> Any:
+        return page(429, _l("Too many attempts"), _l("Too many attempts. Please wait a few minutes and try again."))
+
+    @app.errorhandler(500)
+    def server_error(_e: Any) -> Any:
+        return page(500, _l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved."))
+
+
+def _is_local(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.netloc in ("", request.host)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """A redirect target after login must stay on this site (no scheme, no host)."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+
+
+def configure_templates(app: Flask) -> None:
+    @app.template_filter("localdt")
+    def localdt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, fmt)
+
+    @app.template_filter("localdate")
+    def localdate(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = clock.to_local(value).date()
+        return format_date(value, "yyyy-MM-dd")
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"current_locale": str(get_locale()), "now": clock.now}
+
+    @app.before_request
+    def remember_start() -> None:
+        g.locale = select_locale()
+
+
+def register_cli(app: Flask) -> None:
+    from ipcase.cli import ipcase_cli
+
+    app.cli.add_command(ipcase_cli)
