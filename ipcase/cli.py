@@ -39,8 +39,12 @@ def create_user_command(
             sys.exit(1)
     try:
         user = create_user(
-            username=username, password=password, display_name=display_name, role=Role(role),
-            organisation=org, email=email,
+            username=username,
+            password=password,
+            display_name=display_name,
+            role=Role(role),
+            organisation=org,
+            email=email,
         )
     except DomainError as exc:
         db.session.rollback()

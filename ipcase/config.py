@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  (the value we refuse in production)
 
 
 class Defaults:
@@ -40,9 +40,9 @@ class Defaults:
 def normalise_database_url(url: str) -> str:
     """Accept ``postgres://`` and ``postgresql://`` URLs and use the psycopg 3 driver."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -66,8 +66,7 @@ def validate_config(app: Flask) -> None:
     """Refuse to run a production instance with the published default secret key."""
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError(
-            "Refusing to start: SECRET_KEY is the default. Set IPCASE_SECRET_KEY or SECRET_KEY in "
-            "instance/config.py."
+            "Refusing to start: SECRET_KEY is the default. Set IPCASE_SECRET_KEY or SECRET_KEY in instance/config.py."
         )
     if app.config["CASE_NUMBER_USE_DI"] and "{seq}" in app.config["CASE_NUMBER_FORMAT"]:
         app.config["CASE_NUMBER_FORMAT"] = app.config["CASE_NUMBER_FORMAT"].replace("{seq}", "第{seq}")

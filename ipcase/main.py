@@ -8,13 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import AnyOf
 
+from ipcase.core.forms import opts
 from ipcase.web import is_safe_next
 
 bp = Blueprint("main", __name__)
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=[("zh_CN", "中文"), ("en", "English")], validators=[AnyOf(["zh_CN", "en"])])
+    lang = SelectField(choices=opts([("zh_CN", "中文"), ("en", "English")]), validators=[AnyOf(["zh_CN", "en"])])
     next = HiddenField()
 
 

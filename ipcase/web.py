@@ -30,8 +30,8 @@ CSP = {
 
 
 def configure_extensions(app: Flask) -> None:
-    from ipcase.core.db import Base  # noqa: F401  (models import below registers tables)
     from ipcase import models  # noqa: F401
+    from ipcase.core.db import Base  # noqa: F401  (models import below registers tables)
 
     db.init_app(app)
     with app.app_context():

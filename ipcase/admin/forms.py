@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ipcase.auth.models import Role
+from ipcase.core.forms import opts
 
 
 def _strip(value: Any) -> Any:
@@ -27,10 +28,11 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)], filters=[_strip])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
     phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
-    role = SelectField(_l("Role"), choices=Role.choices(), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=opts(Role.choices()), validators=[DataRequired()])
     organisation_id = SelectField(_l("Organisation"), coerce=lambda v: int(v) if v not in ("", None) else None)
     is_active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
-        _l("Password"), description=_l("At least 10 characters, with letters and digits or symbols."),
+        _l("Password"),
+        description=_l("At least 10 characters, with letters and digits or symbols."),
         validators=[Optional(), Length(max=256)],
     )

@@ -13,7 +13,7 @@ from ipcase.auth.models import Role, User
 from ipcase.auth.operations import create_user, update_user
 from ipcase.auth.permissions import require_role
 from ipcase.core.errors import DomainError
-from ipcase.core.forms import apply_domain_errors
+from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
@@ -40,7 +40,7 @@ def list_users() -> Any:
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user() -> Any:
     form = UserForm()
-    form.organisation_id.choices = _org_choices()
+    form.organisation_id.choices = opts(_org_choices())
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors = [_l("Set a first password for the account.")]
@@ -62,7 +62,9 @@ def new_user() -> Any:
                 db.session.commit()
                 flash(_("Account %(name)s created.", name=form.username.data), "success")
                 return redirect(url_for(".list_users"))
-    return render_template("admin/user_form.html", form=form, user=None), (422 if form.errors or form.form_errors else 200)
+    return render_template("admin/user_form.html", form=form, user=None), (
+        422 if form.errors or form.form_errors else 200
+    )
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -71,7 +73,7 @@ def edit_user(user_id: int) -> Any:
     if user is None:
         abort(404)
     form = UserForm(obj=user)
-    form.organisation_id.choices = _org_choices()
+    form.organisation_id.choices = opts(_org_choices())
     form.username.render_kw = {"readonly": True}
     form.username.data = user.username
     if form.validate_on_submit():
@@ -93,7 +95,9 @@ def edit_user(user_id: int) -> Any:
             db.session.commit()
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for(".list_users"))
-    return render_template("admin/user_form.html", form=form, user=user), (422 if form.errors or form.form_errors else 200)
+    return render_template("admin/user_form.html", form=form, user=user), (
+        422 if form.errors or form.form_errors else 200
+    )
 
 
 @bp.get("/organisations")

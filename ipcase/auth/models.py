@@ -15,6 +15,16 @@ from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 _hasher = PasswordHasher()
+#: Test runs only (config PASSWORD_HASH_FAST): same algorithm, minimal cost, so fixtures log in quickly.
+_fast_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _current_hasher() -> PasswordHasher:
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.testing and current_app.config.get("PASSWORD_HASH_FAST"):
+        return _fast_hasher
+    return _hasher
 
 
 class Role(LabelledEnum):
@@ -27,15 +37,17 @@ class Role(LabelledEnum):
     party = "party"
 
 
-Role.set_labels({
-    Role.admin: _l("Administrator"),
-    Role.director: _l("Director"),
-    Role.examiner: _l("Examiner"),
-    Role.mediator: _l("Mediator"),
-    Role.station_officer: _l("Station officer"),
-    Role.expert: _l("Expert / technical investigator"),
-    Role.party: _l("Party"),
-})
+Role.set_labels(
+    {
+        Role.admin: _l("Administrator"),
+        Role.director: _l("Director"),
+        Role.examiner: _l("Examiner"),
+        Role.mediator: _l("Mediator"),
+        Role.station_officer: _l("Station officer"),
+        Role.expert: _l("Expert / technical investigator"),
+        Role.party: _l("Party"),
+    }
+)
 
 #: Roles that handle cases for their organisation.
 CASE_HANDLERS = frozenset({Role.director, Role.examiner, Role.mediator, Role.station_officer})
@@ -73,7 +85,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.username} {self.role}>"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _current_hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         try:

@@ -47,8 +47,12 @@ def create_user(
         raise DomainError(("organisation", _l("Staff members must belong to an organisation.")))
     check_password_strength(password, username)
     user = User(
-        username=username, display_name=display_name, role=role, organisation=organisation,
-        email=email, phone=phone,
+        username=username,
+        display_name=display_name,
+        role=role,
+        organisation=organisation,
+        email=email,
+        phone=phone,
     )
     user.set_password(password)
     db.session.add(user)

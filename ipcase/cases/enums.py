@@ -12,12 +12,14 @@ class Channel(LabelledEnum):
     injunction = "injunction"
 
 
-Channel.set_labels({
-    Channel.adjudication: _l("Patent infringement adjudication"),
-    Channel.mediation: _l("Mediation"),
-    Channel.station: _l("Workstation complaint"),
-    Channel.injunction: _l("Administrative injunction"),
-})
+Channel.set_labels(
+    {
+        Channel.adjudication: _l("Patent infringement adjudication"),
+        Channel.mediation: _l("Mediation"),
+        Channel.station: _l("Workstation complaint"),
+        Channel.injunction: _l("Administrative injunction"),
+    }
+)
 
 
 class CaseSource(LabelledEnum):
@@ -30,15 +32,17 @@ class CaseSource(LabelledEnum):
     ex_officio = "ex_officio"
 
 
-CaseSource.set_labels({
-    CaseSource.walk_in: _l("Filed in person"),
-    CaseSource.online: _l("Filed online"),
-    CaseSource.workstation: _l("Workstation"),
-    CaseSource.exhibition: _l("Exhibition"),
-    CaseSource.transfer: _l("Transferred from another office"),
-    CaseSource.court_delegation: _l("Delegated by a court"),
-    CaseSource.ex_officio: _l("Found by the office"),
-})
+CaseSource.set_labels(
+    {
+        CaseSource.walk_in: _l("Filed in person"),
+        CaseSource.online: _l("Filed online"),
+        CaseSource.workstation: _l("Workstation"),
+        CaseSource.exhibition: _l("Exhibition"),
+        CaseSource.transfer: _l("Transferred from another office"),
+        CaseSource.court_delegation: _l("Delegated by a court"),
+        CaseSource.ex_officio: _l("Found by the office"),
+    }
+)
 
 
 class JurisdictionBasis(LabelledEnum):
@@ -47,11 +51,13 @@ class JurisdictionBasis(LabelledEnum):
     designated = "designated"
 
 
-JurisdictionBasis.set_labels({
-    JurisdictionBasis.place_of_infringement: _l("Place of infringement"),
-    JurisdictionBasis.respondent_domicile: _l("Respondent's domicile"),
-    JurisdictionBasis.designated: _l("Designated by a superior office"),
-})
+JurisdictionBasis.set_labels(
+    {
+        JurisdictionBasis.place_of_infringement: _l("Place of infringement"),
+        JurisdictionBasis.respondent_domicile: _l("Respondent's domicile"),
+        JurisdictionBasis.designated: _l("Designated by a superior office"),
+    }
+)
 
 
 class PartyRole(LabelledEnum):
@@ -60,11 +66,13 @@ class PartyRole(LabelledEnum):
     third_party = "third_party"
 
 
-PartyRole.set_labels({
-    PartyRole.requester: _l("Requester"),
-    PartyRole.respondent: _l("Respondent"),
-    PartyRole.third_party: _l("Third party"),
-})
+PartyRole.set_labels(
+    {
+        PartyRole.requester: _l("Requester"),
+        PartyRole.respondent: _l("Respondent"),
+        PartyRole.third_party: _l("Third party"),
+    }
+)
 
 
 class PartyKind(LabelledEnum):
@@ -74,12 +82,14 @@ class PartyKind(LabelledEnum):
     individual_business = "individual_business"
 
 
-PartyKind.set_labels({
-    PartyKind.natural_person: _l("Natural person"),
-    PartyKind.legal_person: _l("Legal person"),
-    PartyKind.unincorporated: _l("Unincorporated organisation"),
-    PartyKind.individual_business: _l("Individual business"),
-})
+PartyKind.set_labels(
+    {
+        PartyKind.natural_person: _l("Natural person"),
+        PartyKind.legal_person: _l("Legal person"),
+        PartyKind.unincorporated: _l("Unincorporated organisation"),
+        PartyKind.individual_business: _l("Individual business"),
+    }
+)
 
 
 class IdType(LabelledEnum):
@@ -91,14 +101,16 @@ class IdType(LabelledEnum):
     other = "other"
 
 
-IdType.set_labels({
-    IdType.resident_id: _l("Resident identity card"),
-    IdType.uscc: _l("Unified social credit code"),
-    IdType.passport: _l("Passport"),
-    IdType.hk_macao_permit: _l("Hong Kong/Macao travel permit"),
-    IdType.taiwan_permit: _l("Taiwan travel permit"),
-    IdType.other: _l("Other document"),
-})
+IdType.set_labels(
+    {
+        IdType.resident_id: _l("Resident identity card"),
+        IdType.uscc: _l("Unified social credit code"),
+        IdType.passport: _l("Passport"),
+        IdType.hk_macao_permit: _l("Hong Kong/Macao travel permit"),
+        IdType.taiwan_permit: _l("Taiwan travel permit"),
+        IdType.other: _l("Other document"),
+    }
+)
 
 
 class Origin(LabelledEnum):
@@ -109,13 +121,15 @@ class Origin(LabelledEnum):
     foreign = "foreign"
 
 
-Origin.set_labels({
-    Origin.mainland: _l("Mainland China"),
-    Origin.hong_kong: _l("Hong Kong"),
-    Origin.macao: _l("Macao"),
-    Origin.taiwan: _l("Taiwan"),
-    Origin.foreign: _l("Foreign"),
-})
+Origin.set_labels(
+    {
+        Origin.mainland: _l("Mainland China"),
+        Origin.hong_kong: _l("Hong Kong"),
+        Origin.macao: _l("Macao"),
+        Origin.taiwan: _l("Taiwan"),
+        Origin.foreign: _l("Foreign"),
+    }
+)
 
 
 class AgentAuthority(LabelledEnum):
@@ -123,10 +137,12 @@ class AgentAuthority(LabelledEnum):
     special = "special"
 
 
-AgentAuthority.set_labels({
-    AgentAuthority.general: _l("General authority"),
-    AgentAuthority.special: _l("Special authority"),
-})
+AgentAuthority.set_labels(
+    {
+        AgentAuthority.general: _l("General authority"),
+        AgentAuthority.special: _l("Special authority"),
+    }
+)
 
 
 class RightType(LabelledEnum):
@@ -136,12 +152,14 @@ class RightType(LabelledEnum):
     other = "other"
 
 
-RightType.set_labels({
-    RightType.patent: _l("Patent"),
-    RightType.trademark: _l("Trademark"),
-    RightType.copyright: _l("Copyright"),
-    RightType.other: _l("Other right"),
-})
+RightType.set_labels(
+    {
+        RightType.patent: _l("Patent"),
+        RightType.trademark: _l("Trademark"),
+        RightType.copyright: _l("Copyright"),
+        RightType.other: _l("Other right"),
+    }
+)
 
 
 class PatentType(LabelledEnum):
@@ -150,11 +168,13 @@ class PatentType(LabelledEnum):
     design = "design"
 
 
-PatentType.set_labels({
-    PatentType.invention: _l("Invention"),
-    PatentType.utility_model: _l("Utility model"),
-    PatentType.design: _l("Design"),
-})
+PatentType.set_labels(
+    {
+        PatentType.invention: _l("Invention"),
+        PatentType.utility_model: _l("Utility model"),
+        PatentType.design: _l("Design"),
+    }
+)
 
 
 class LegalStatus(LabelledEnum):
@@ -165,13 +185,15 @@ class LegalStatus(LabelledEnum):
     unknown = "unknown"
 
 
-LegalStatus.set_labels({
-    LegalStatus.valid: _l("In force"),
-    LegalStatus.under_invalidation: _l("Invalidation pending"),
-    LegalStatus.invalidated: _l("Invalidated"),
-    LegalStatus.lapsed: _l("Lapsed"),
-    LegalStatus.unknown: _l("Not yet checked"),
-})
+LegalStatus.set_labels(
+    {
+        LegalStatus.valid: _l("In force"),
+        LegalStatus.under_invalidation: _l("Invalidation pending"),
+        LegalStatus.invalidated: _l("Invalidated"),
+        LegalStatus.lapsed: _l("Lapsed"),
+        LegalStatus.unknown: _l("Not yet checked"),
+    }
+)
 
 
 class AssignmentRole(LabelledEnum):
@@ -183,14 +205,16 @@ class AssignmentRole(LabelledEnum):
     tech_investigator = "tech_investigator"
 
 
-AssignmentRole.set_labels({
-    AssignmentRole.handler: _l("Case handler"),
-    AssignmentRole.panel_leader: _l("Panel leader"),
-    AssignmentRole.panel_member: _l("Panel member"),
-    AssignmentRole.clerk: _l("Clerk"),
-    AssignmentRole.mediator: _l("Mediator"),
-    AssignmentRole.tech_investigator: _l("Technical investigator"),
-})
+AssignmentRole.set_labels(
+    {
+        AssignmentRole.handler: _l("Case handler"),
+        AssignmentRole.panel_leader: _l("Panel leader"),
+        AssignmentRole.panel_member: _l("Panel member"),
+        AssignmentRole.clerk: _l("Clerk"),
+        AssignmentRole.mediator: _l("Mediator"),
+        AssignmentRole.tech_investigator: _l("Technical investigator"),
+    }
+)
 
 PANEL_ROLES = frozenset({AssignmentRole.panel_leader, AssignmentRole.panel_member})
 
@@ -202,9 +226,11 @@ class EntryKind(LabelledEnum):
     info = "info"
 
 
-EntryKind.set_labels({
-    EntryKind.positive: _l("Progress"),
-    EntryKind.change: _l("Change"),
-    EntryKind.negative: _l("Setback"),
-    EntryKind.info: _l("Note"),
-})
+EntryKind.set_labels(
+    {
+        EntryKind.positive: _l("Progress"),
+        EntryKind.change: _l("Change"),
+        EntryKind.negative: _l("Setback"),
+        EntryKind.info: _l("Note"),
+    }
+)

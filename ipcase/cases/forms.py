@@ -34,6 +34,7 @@ from ipcase.cases.enums import (
 )
 from ipcase.channels.mediation.models import MediationType
 from ipcase.core import clock
+from ipcase.core.forms import opts
 
 BLANK = [("", "—")]
 TEXT_MAX = 4000
@@ -44,10 +45,10 @@ def _strip(value: Any) -> Any:
 
 
 class PartyFields(Form):
-    role = SelectField(_l("Role"), choices=PartyRole.choices(), validators=[InputRequired()])
-    kind = SelectField(_l("Type"), choices=PartyKind.choices(), validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=opts(PartyRole.choices()), validators=[InputRequired()])
+    kind = SelectField(_l("Type"), choices=opts(PartyKind.choices()), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
-    id_type = SelectField(_l("Identity document"), choices=BLANK + IdType.choices(), validators=[Optional()])
+    id_type = SelectField(_l("Identity document"), choices=opts(BLANK + IdType.choices()), validators=[Optional()])
     id_number = StringField(_l("Document number"), validators=[Length(max=40)], filters=[_strip])
     legal_rep_name = StringField(_l("Legal representative"), validators=[Length(max=60)], filters=[_strip])
     legal_rep_title = StringField(_l("Representative's title"), validators=[Length(max=60)], filters=[_strip])
@@ -56,7 +57,7 @@ class PartyFields(Form):
     phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
     has_domestic_domicile = BooleanField(_l("Has a domicile in mainland China"), default=True)
-    origin = SelectField(_l("Origin"), choices=Origin.choices(), default=Origin.mainland.value)
+    origin = SelectField(_l("Origin"), choices=opts(Origin.choices()), default=Origin.mainland.value)
 
     def validate_id_number(self, field: Any) -> None:
         if field.data and not self.id_type.data:
@@ -73,8 +74,19 @@ class PartyFields(Form):
 
 
 PARTY_KEYS = {
-    "role", "kind", "name", "id_type", "id_number", "legal_rep_name", "legal_rep_title", "address",
-    "postcode", "phone", "email", "has_domestic_domicile", "origin",
+    "role",
+    "kind",
+    "name",
+    "id_type",
+    "id_number",
+    "legal_rep_name",
+    "legal_rep_title",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "has_domestic_domicile",
+    "origin",
 }
 
 
@@ -95,7 +107,7 @@ class AgentForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
     phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
-    authority = SelectField(_l("Authority"), choices=AgentAuthority.choices(), validators=[InputRequired()])
+    authority = SelectField(_l("Authority"), choices=opts(AgentAuthority.choices()), validators=[InputRequired()])
     authority_items = TextAreaField(
         _l("Special authority items"),
         description=_l("Special authority is needed to admit, waive or change claims, or to settle."),
@@ -112,19 +124,21 @@ class AgentForm(FlaskForm):
 
 
 class RightFields(Form):
-    right_type = SelectField(_l("Right type"), choices=RightType.choices(), default=RightType.patent.value)
+    right_type = SelectField(_l("Right type"), choices=opts(RightType.choices()), default=RightType.patent.value)
     number = StringField(
         _l("Patent or registration number"),
         description=_l("For a patent, e.g. ZL201710601862.3; spaces and the ZL prefix are optional."),
         validators=[DataRequired(), Length(max=40)],
         filters=[_strip],
     )
-    patent_type = SelectField(_l("Patent type"), choices=BLANK + PatentType.choices(), validators=[Optional()])
+    patent_type = SelectField(_l("Patent type"), choices=opts(BLANK + PatentType.choices()), validators=[Optional()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
     holder = StringField(_l("Right holder"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
     filed_on = DateField(_l("Filing date"), validators=[Optional()])
     granted_on = DateField(_l("Grant date"), validators=[Optional()])
-    legal_status = SelectField(_l("Legal status"), choices=LegalStatus.choices(), default=LegalStatus.unknown.value)
+    legal_status = SelectField(
+        _l("Legal status"), choices=opts(LegalStatus.choices()), default=LegalStatus.unknown.value
+    )
     status_checked_on = DateField(_l("Status checked on"), validators=[Optional()])
     asserted_claims = StringField(_l("Asserted claims"), validators=[Length(max=200)], filters=[_strip])
 
@@ -135,8 +149,16 @@ class RightFields(Form):
 
 
 RIGHT_KEYS = {
-    "right_type", "number", "patent_type", "title", "holder", "filed_on", "granted_on", "legal_status",
-    "status_checked_on", "asserted_claims",
+    "right_type",
+    "number",
+    "patent_type",
+    "title",
+    "holder",
+    "filed_on",
+    "granted_on",
+    "legal_status",
+    "status_checked_on",
+    "asserted_claims",
 }
 
 
@@ -145,9 +167,9 @@ class RightForm(FlaskForm, RightFields):
 
 
 class CaseDetailsFields(Form):
-    source = SelectField(_l("Source"), choices=CaseSource.choices(), validators=[InputRequired()])
+    source = SelectField(_l("Source"), choices=opts(CaseSource.choices()), validators=[InputRequired()])
     jurisdiction_basis = SelectField(
-        _l("Jurisdiction basis"), choices=BLANK + JurisdictionBasis.choices(), validators=[Optional()]
+        _l("Jurisdiction basis"), choices=opts(BLANK + JurisdictionBasis.choices()), validators=[Optional()]
     )
     title = StringField(
         _l("Cause"),
@@ -156,20 +178,26 @@ class CaseDetailsFields(Form):
         filters=[_strip],
     )
     summary = TextAreaField(_l("Summary"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
-    received_at = DateTimeLocalField(
-        _l("Received at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
-    )
+    received_at = DateTimeLocalField(_l("Received at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     # channel-specific
     requests = TextAreaField(_l("Requests"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
     accused_product = StringField(_l("Accused product"), validators=[Length(max=200)], filters=[_strip])
-    mediation_type = SelectField(_l("Mediation type"), choices=BLANK + MediationType.choices(), validators=[Optional()])
-    claimed_amount = DecimalField(_l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)])
-    referring_court_case_no = StringField(_l("Referring court case number"), validators=[Length(max=60)], filters=[_strip])
+    mediation_type = SelectField(
+        _l("Mediation type"), choices=opts(BLANK + MediationType.choices()), validators=[Optional()]
+    )
+    claimed_amount = DecimalField(
+        _l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)]
+    )
+    referring_court_case_no = StringField(
+        _l("Referring court case number"), validators=[Length(max=60)], filters=[_strip]
+    )
     booth = StringField(_l("Booth or shop"), validators=[Length(max=60)], filters=[_strip])
     platform_link = StringField(_l("Platform link"), validators=[Length(max=500)], filters=[_strip])
     urgency_facts = TextAreaField(_l("Urgency facts"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
     requested_measures = TextAreaField(_l("Requested measures"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
-    bond_amount = DecimalField(_l("Bond amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)])
+    bond_amount = DecimalField(
+        _l("Bond amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)]
+    )
     bond_form = StringField(_l("Bond form"), validators=[Length(max=60)], filters=[_strip])
 
     channel_value: str = ""
@@ -215,7 +243,7 @@ class CaseDetailsFields(Form):
 
 
 class OpenCaseForm(FlaskForm, CaseDetailsFields):
-    channel = SelectField(_l("Channel"), choices=Channel.choices(), validators=[InputRequired()])
+    channel = SelectField(_l("Channel"), choices=opts(Channel.choices()), validators=[InputRequired()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
     requester = FormField(NamedPartyFields, label=_l("Requester"))
     respondent = FormField(NamedPartyFields, label=_l("Respondent"))
@@ -244,7 +272,7 @@ class EditCaseForm(FlaskForm, CaseDetailsFields):
 
 class AssignmentForm(FlaskForm):
     user_id = SelectField(_l("Staff member"), coerce=int, validators=[InputRequired()])
-    role = SelectField(_l("Role on the case"), choices=AssignmentRole.choices(), validators=[InputRequired()])
+    role = SelectField(_l("Role on the case"), choices=opts(AssignmentRole.choices()), validators=[InputRequired()])
 
 
 class CaseFilterForm(FlaskForm):
@@ -254,13 +282,15 @@ class CaseFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[_strip])
-    channel = SelectField(_l("Channel"), choices=[("", _l("All channels"))] + Channel.choices(), validators=[Optional()])
+    channel = SelectField(
+        _l("Channel"), choices=opts([("", _l("All channels")), *Channel.choices()]), validators=[Optional()]
+    )
     state = SelectField(_l("State"), validators=[Optional()], validate_choice=False)
     assignee = SelectField(_l("Assignee"), validators=[Optional()], validate_choice=False)
     organisation = SelectField(_l("Organisation"), validators=[Optional()], validate_choice=False)
     closed = SelectField(
         _l("Open or closed"),
-        choices=[("", _l("Open and closed")), ("open", _l("Open")), ("closed", _l("Closed"))],
+        choices=opts([("", _l("Open and closed")), ("open", _l("Open")), ("closed", _l("Closed"))]),
         validators=[Optional()],
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)

@@ -34,9 +34,7 @@ class Case(TimestampMixin, db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.CheckConstraint("closed_at IS NULL OR closed_at >= received_at", name="closed_after_received"),
-        sa.CheckConstraint(
-            "docketed_at IS NULL OR docketed_at >= received_at", name="docketed_after_received"
-        ),
+        sa.CheckConstraint("docketed_at IS NULL OR docketed_at >= received_at", name="docketed_after_received"),
         sa.Index("ix_cases_org_received", "organisation_id", "received_at"),
         sa.Index("ix_cases_channel_state", "channel", "state"),
         sa.Index("ix_cases_received_id", "received_at", "id"),

@@ -21,13 +21,32 @@ from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 PARTY_FIELDS = (
-    "role", "kind", "name", "id_type", "id_number", "legal_rep_name", "legal_rep_title", "address",
-    "postcode", "phone", "email", "has_domestic_domicile", "origin",
+    "role",
+    "kind",
+    "name",
+    "id_type",
+    "id_number",
+    "legal_rep_name",
+    "legal_rep_title",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "has_domestic_domicile",
+    "origin",
 )
 AGENT_FIELDS = ("name", "firm", "licence_no", "address", "phone", "email", "authority", "authority_items")
 RIGHT_FIELDS = (
-    "right_type", "number", "patent_type", "title", "holder", "filed_on", "granted_on", "legal_status",
-    "status_checked_on", "asserted_claims",
+    "right_type",
+    "number",
+    "patent_type",
+    "title",
+    "holder",
+    "filed_on",
+    "granted_on",
+    "legal_status",
+    "status_checked_on",
+    "asserted_claims",
 )
 CASE_FIELDS = ("title", "summary", "source", "jurisdiction_basis", "received_at")
 #: channel-specific fields, by channel
@@ -78,8 +97,14 @@ def open_case(
     )
     db.session.add(case)
     db.session.flush()
-    record(case, "case.opened", actor=actor, kind=EntryKind.positive, is_public=True,
-           data={"channel": enum_ref(defn.key), "organisation": organisation.name})
+    record(
+        case,
+        "case.opened",
+        actor=actor,
+        kind=EntryKind.positive,
+        is_public=True,
+        data={"channel": enum_ref(defn.key), "organisation": organisation.name},
+    )
     assign_case_number(case, actor=actor)
     for pdata in parties:
         try:
@@ -112,8 +137,7 @@ def assign_case_number(case: Case, *, actor: User | None) -> str:
         seq=seq,
     )
     db.session.flush()
-    record(case, "case.numbered", actor=actor, kind=EntryKind.positive, is_public=True,
-           data={"number": case.number})
+    record(case, "case.numbered", actor=actor, kind=EntryKind.positive, is_public=True, data={"number": case.number})
     return case.number
 
 
@@ -132,6 +156,7 @@ def update_case(case: Case, data: dict[str, Any], *, actor: User) -> list[str]:
 
 # -- parties and agents -----------------------------------------------------------------------
 
+
 def add_party(case: Case, data: dict[str, Any], *, actor: User | None) -> Party:
     """Add a requester, respondent or third party to the case."""
     _require_open(case)
@@ -139,8 +164,7 @@ def add_party(case: Case, data: dict[str, Any], *, actor: User | None) -> Party:
     party = Party(case=case, **{k: data[k] for k in PARTY_FIELDS if k in data})
     db.session.add(party)
     db.session.flush()
-    record(case, "party.added", actor=actor, is_public=True,
-           data={"name": party.name, "role": enum_ref(party.role)})
+    record(case, "party.added", actor=actor, is_public=True, data={"name": party.name, "role": enum_ref(party.role)})
     return party
 
 
@@ -161,8 +185,14 @@ def remove_party(party: Party, *, actor: User) -> None:
     case = party.case
     _require_open(case)
     _require_other(case, party, party.role)
-    record(case, "party.removed", actor=actor, kind=EntryKind.negative, is_public=True,
-           data={"name": party.name, "role": enum_ref(party.role)})
+    record(
+        case,
+        "party.removed",
+        actor=actor,
+        kind=EntryKind.negative,
+        is_public=True,
+        data={"name": party.name, "role": enum_ref(party.role)},
+    )
     case.parties.remove(party)
     db.session.flush()
 
@@ -193,13 +223,19 @@ def update_agent(agent: Agent, data: dict[str, Any], *, actor: User) -> list[str
 def remove_agent(agent: Agent, *, actor: User) -> None:
     party = agent.party
     _require_open(party.case)
-    record(party.case, "agent.removed", actor=actor, kind=EntryKind.negative,
-           data={"name": agent.name, "party": party.name})
+    record(
+        party.case,
+        "agent.removed",
+        actor=actor,
+        kind=EntryKind.negative,
+        data={"name": agent.name, "party": party.name},
+    )
     party.agents.remove(agent)
     db.session.flush()
 
 
 # -- rights -----------------------------------------------------------------------------------
+
 
 def add_right(case: Case, data: dict[str, Any], *, actor: User | None) -> IPRight:
     """Attach a right; a patent number is validated and its type read from the number."""
@@ -254,8 +290,9 @@ def assign_staff(case: Case, user: User, role: AssignmentRole, *, actor: User | 
     if not user.is_active or user.role not in ELIGIBLE[role]:
         raise DomainError(("user", _l("%(name)s cannot serve as %(role)s.", name=user.display_name, role=role.label)))
     if user.role != Role.expert and case.organisation_id not in visible_org_ids(user):
-        raise DomainError(("user", _l("%(name)s does not work for the organisation handling this case.",
-                                      name=user.display_name)))
+        raise DomainError(
+            ("user", _l("%(name)s does not work for the organisation handling this case.", name=user.display_name))
+        )
     current = [(a.user_id, a.role) for a in case.assignments]
     if (user.id, role) in current:
         raise DomainError(("user", _l("%(name)s already holds this role on the case.", name=user.display_name)))
@@ -273,8 +310,13 @@ def assign_staff(case: Case, user: User, role: AssignmentRole, *, actor: User | 
 def unassign_staff(assignment: Assignment, *, actor: User) -> None:
     case = assignment.case
     _require_open(case)
-    record(case, "assignment.removed", actor=actor, kind=EntryKind.negative,
-           data={"user": assignment.user.display_name, "role": enum_ref(assignment.role)})
+    record(
+        case,
+        "assignment.removed",
+        actor=actor,
+        kind=EntryKind.negative,
+        data={"user": assignment.user.display_name, "role": enum_ref(assignment.role)},
+    )
     case.assignments.remove(assignment)
     db.session.flush()
 
@@ -291,6 +333,7 @@ def panel_problems(case: Case) -> list[Any]:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
 
 def _require_open(case: Case) -> None:
     if case.is_closed:

@@ -42,9 +42,7 @@ def record(
     """Append one audited entry to the case's timeline."""
     if event not in MESSAGES:
         raise KeyError(f"unknown timeline event {event!r}")
-    entry = TimelineEntry(
-        case=case, event=event, kind=kind, actor=actor, data=dict(data or {}), is_public=is_public
-    )
+    entry = TimelineEntry(case=case, event=event, kind=kind, actor=actor, data=dict(data or {}), is_public=is_public)
     db.session.add(entry)
     return entry
 

@@ -29,10 +29,12 @@ def canonical_patent(raw: str, patent_type: str | None, field: str = "number") -
         raise DomainError((field, patent_number_error(exc))) from exc
     derived = PatentType(parsed.patent_type)
     if patent_type and PatentType(patent_type) != derived:
-        raise DomainError((
-            "patent_type",
-            _l("The number is that of a %(type)s patent.", type=derived.label),
-        ))
+        raise DomainError(
+            (
+                "patent_type",
+                _l("The number is that of a %(type)s patent.", type=derived.label),
+            )
+        )
     return parsed.canonical, derived
 
 

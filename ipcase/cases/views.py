@@ -34,7 +34,7 @@ from ipcase.cases.timeline import render_entry
 from ipcase.channels.registry import all_channels, get_channel
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.core.forms import apply_domain_errors
+from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
@@ -42,6 +42,7 @@ bp = Blueprint("cases", __name__)
 
 
 # -- loading and authorising ------------------------------------------------------------------
+
 
 def get_case_or_404(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
@@ -82,14 +83,15 @@ def _commit_or_errors(form: Any, action: Any) -> bool:
 
 # -- list -------------------------------------------------------------------------------------
 
+
 @bp.get("/", endpoint="list_cases")
 def list_cases_view() -> Any:
     form = CaseFilterForm(request.args)
-    form.state.choices = [("", _("All states"))] + _state_choices(form.channel.data)
+    form.state.choices = opts([("", _("All states")), *_state_choices(form.channel.data)])
     staff = _staff_choices()
-    form.assignee.choices = [("", _("Anyone")), ("me", _("Me"))] + [(str(u.id), u.display_name) for u in staff]
+    form.assignee.choices = opts([("", _("Anyone")), ("me", _("Me"))] + [(str(u.id), u.display_name) for u in staff])
     orgs = _org_choices()
-    form.organisation.choices = [("", _("All organisations"))] + [(str(o.id), o.name) for o in orgs]
+    form.organisation.choices = opts([("", _("All organisations"))] + [(str(o.id), o.name) for o in orgs])
     filters = CaseFilters(page=1)
     if form.validate():
         filters = CaseFilters(
@@ -144,12 +146,13 @@ def _org_choices() -> list[Organisation]:
 
 # -- intake -----------------------------------------------------------------------------------
 
+
 @bp.route("/new", methods=["GET", "POST"])
 @require_role(*CASE_HANDLERS)
 def open_case() -> Any:
     orgs = openable_organisations(current_user)
     form = OpenCaseForm()
-    form.organisation_id.choices = [(o.id, o.name) for o in orgs]
+    form.organisation_id.choices = opts([(o.id, o.name) for o in orgs])
     if request.method == "GET":
         form.received_at.data = clock.to_local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
         form.channel.data = request.args.get("channel", Channel.adjudication.value)
@@ -172,13 +175,14 @@ def open_case() -> Any:
 
 # -- case page --------------------------------------------------------------------------------
 
+
 @bp.get("/<int:case_id>")
 def show_case(case_id: int) -> Any:
     case = get_case_or_404(case_id)
     assignment_form = None
     if can_assign(current_user, case):
         assignment_form = AssignmentForm()
-        assignment_form.user_id.choices = _assignable_users(case)
+        assignment_form.user_id.choices = opts(_assignable_users(case))
     party_view = current_user.role == Role.party
     entries = [e for e in case.timeline if e.is_public or not party_view]
     return render_template(
@@ -220,6 +224,7 @@ def edit_case(case_id: int) -> Any:
 
 
 # -- parties and agents -----------------------------------------------------------------------
+
 
 @bp.route("/<int:case_id>/parties/new", methods=["GET", "POST"])
 def add_party(case_id: int) -> Any:
@@ -286,6 +291,7 @@ def remove_agent(case_id: int, agent_id: int) -> Any:
 
 # -- rights -----------------------------------------------------------------------------------
 
+
 @bp.route("/<int:case_id>/rights/new", methods=["GET", "POST"])
 def add_right(case_id: int) -> Any:
     case = get_editable_case(case_id)
@@ -318,13 +324,14 @@ def remove_right(case_id: int, right_id: int) -> Any:
 
 # -- staff assignments ------------------------------------------------------------------------
 
+
 @bp.post("/<int:case_id>/assignments")
 def add_assignment(case_id: int) -> Any:
     case = get_case_or_404(case_id)
     if not can_assign(current_user, case):
         abort(403)
     form = AssignmentForm()
-    form.user_id.choices = _assignable_users(case)
+    form.user_id.choices = opts(_assignable_users(case))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -348,6 +355,7 @@ def remove_assignment(case_id: int, assignment_id: int) -> Any:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
 
 def _form_page(template: str, case: Case, form: Any, **extra: Any) -> Any:
     status = 422 if form.errors or form.form_errors else 200

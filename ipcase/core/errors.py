@@ -7,9 +7,7 @@ class DomainError(Exception):
     """Bad input or an illegal action. ``reasons`` is a list of (field or None, message)."""
 
     def __init__(self, *reasons: tuple[str | None, Any] | Any) -> None:
-        self.reasons: list[tuple[str | None, Any]] = [
-            r if isinstance(r, tuple) else (None, r) for r in reasons
-        ]
+        self.reasons: list[tuple[str | None, Any]] = [r if isinstance(r, tuple) else (None, r) for r in reasons]
         super().__init__("; ".join(str(m) for _, m in self.reasons))
 
     @property

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from wtforms import Form
+from wtforms import Form, SelectChoice
 
 from ipcase.core.errors import DomainError
 
@@ -25,3 +25,8 @@ def apply_domain_errors(form: Form, exc: DomainError) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def opts(pairs: Any) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

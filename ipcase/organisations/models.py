@@ -18,12 +18,14 @@ class OrgKind(LabelledEnum):
     protection_centre = "protection_centre"
 
 
-OrgKind.set_labels({
-    OrgKind.ip_office: _l("IP office"),
-    OrgKind.mediation_centre: _l("Arbitration-mediation linkage centre"),
-    OrgKind.workstation: _l("Rights-protection workstation"),
-    OrgKind.protection_centre: _l("IP protection centre"),
-})
+OrgKind.set_labels(
+    {
+        OrgKind.ip_office: _l("IP office"),
+        OrgKind.mediation_centre: _l("Arbitration-mediation linkage centre"),
+        OrgKind.workstation: _l("Rights-protection workstation"),
+        OrgKind.protection_centre: _l("IP protection centre"),
+    }
+)
 
 
 class HostType(LabelledEnum):
@@ -32,11 +34,13 @@ class HostType(LabelledEnum):
     industrial_park = "industrial_park"
 
 
-HostType.set_labels({
-    HostType.exhibition: _l("Exhibition"),
-    HostType.market: _l("Market"),
-    HostType.industrial_park: _l("Industrial park"),
-})
+HostType.set_labels(
+    {
+        HostType.exhibition: _l("Exhibition"),
+        HostType.market: _l("Market"),
+        HostType.industrial_park: _l("Industrial park"),
+    }
+)
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -45,9 +49,7 @@ class Organisation(TimestampMixin, db.Model):
 
     __tablename__ = "organisations"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(kind = 'workstation') = (host_type IS NOT NULL)", name="host_type_iff_workstation"
-        ),
+        sa.CheckConstraint("(kind = 'workstation') = (host_type IS NOT NULL)", name="host_type_iff_workstation"),
         sa.CheckConstraint(
             "exhibition_ends_on IS NULL OR exhibition_starts_on <= exhibition_ends_on",
             name="exhibition_dates_ordered",

@@ -1,15 +1,17 @@
 """Channel A: administrative adjudication of patent infringement disputes (domain.md §2)."""
 
+from ipcase.cases.enums import Channel
 from ipcase.channels.adjudication.models import AdjudicationCase
 from ipcase.channels.adjudication.states import CLOSED, AdjudicationState
 from ipcase.channels.registry import ChannelDef, register
-from ipcase.cases.enums import Channel
 
-CHANNEL = register(ChannelDef(
-    key=Channel.adjudication,
-    type_code="裁",
-    states=AdjudicationState,
-    initial_state=AdjudicationState.received,
-    closed_states=CLOSED,
-    model=AdjudicationCase,
-))
+CHANNEL = register(
+    ChannelDef(
+        key=Channel.adjudication,
+        type_code="裁",
+        states=AdjudicationState,
+        initial_state=AdjudicationState.received,
+        closed_states=CLOSED,
+        model=AdjudicationCase,
+    )
+)

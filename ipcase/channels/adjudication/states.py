@@ -23,27 +23,31 @@ class AdjudicationState(LabelledEnum):
     closed_cancelled = "closed_cancelled"
 
 
-AdjudicationState.set_labels({
-    AdjudicationState.received: _l("Request received"),
-    AdjudicationState.deficient: _l("Awaiting correction"),
-    AdjudicationState.rejected: _l("Not docketed"),
-    AdjudicationState.docketed: _l("Docketed"),
-    AdjudicationState.served: _l("Request served"),
-    AdjudicationState.defence_period: _l("Defence period"),
-    AdjudicationState.evidence: _l("Evidence and fact-finding"),
-    AdjudicationState.hearing_scheduled: _l("Hearing scheduled"),
-    AdjudicationState.heard: _l("Hearing held"),
-    AdjudicationState.suspended: _l("Suspended"),
-    AdjudicationState.deliberation: _l("Panel deliberation"),
-    AdjudicationState.closing_approval: _l("Awaiting closing approval"),
-    AdjudicationState.closed_decided: _l("Closed by decision"),
-    AdjudicationState.closed_mediated: _l("Closed by mediation"),
-    AdjudicationState.closed_cancelled: _l("Closed by cancellation"),
-})
+AdjudicationState.set_labels(
+    {
+        AdjudicationState.received: _l("Request received"),
+        AdjudicationState.deficient: _l("Awaiting correction"),
+        AdjudicationState.rejected: _l("Not docketed"),
+        AdjudicationState.docketed: _l("Docketed"),
+        AdjudicationState.served: _l("Request served"),
+        AdjudicationState.defence_period: _l("Defence period"),
+        AdjudicationState.evidence: _l("Evidence and fact-finding"),
+        AdjudicationState.hearing_scheduled: _l("Hearing scheduled"),
+        AdjudicationState.heard: _l("Hearing held"),
+        AdjudicationState.suspended: _l("Suspended"),
+        AdjudicationState.deliberation: _l("Panel deliberation"),
+        AdjudicationState.closing_approval: _l("Awaiting closing approval"),
+        AdjudicationState.closed_decided: _l("Closed by decision"),
+        AdjudicationState.closed_mediated: _l("Closed by mediation"),
+        AdjudicationState.closed_cancelled: _l("Closed by cancellation"),
+    }
+)
 
-CLOSED = frozenset({
-    AdjudicationState.rejected,
-    AdjudicationState.closed_decided,
-    AdjudicationState.closed_mediated,
-    AdjudicationState.closed_cancelled,
-})
+CLOSED = frozenset(
+    {
+        AdjudicationState.rejected,
+        AdjudicationState.closed_decided,
+        AdjudicationState.closed_mediated,
+        AdjudicationState.closed_cancelled,
+    }
+)

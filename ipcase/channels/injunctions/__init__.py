@@ -5,11 +5,13 @@ from ipcase.channels.injunctions.models import InjunctionCase
 from ipcase.channels.injunctions.states import CLOSED, InjunctionState
 from ipcase.channels.registry import ChannelDef, register
 
-CHANNEL = register(ChannelDef(
-    key=Channel.injunction,
-    type_code="禁",
-    states=InjunctionState,
-    initial_state=InjunctionState.received,
-    closed_states=CLOSED,
-    model=InjunctionCase,
-))
+CHANNEL = register(
+    ChannelDef(
+        key=Channel.injunction,
+        type_code="禁",
+        states=InjunctionState,
+        initial_state=InjunctionState.received,
+        closed_states=CLOSED,
+        model=InjunctionCase,
+    )
+)

@@ -16,15 +16,17 @@ class InjunctionState(LabelledEnum):
     expired = "expired"
 
 
-InjunctionState.set_labels({
-    InjunctionState.received: _l("Application received"),
-    InjunctionState.under_review: _l("Under urgent review"),
-    InjunctionState.refused: _l("Refused"),
-    InjunctionState.granted: _l("Injunction granted"),
-    InjunctionState.served: _l("Injunction served and in force"),
-    InjunctionState.review_pending: _l("Review requested"),
-    InjunctionState.lifted: _l("Lifted"),
-    InjunctionState.expired: _l("Expired"),
-})
+InjunctionState.set_labels(
+    {
+        InjunctionState.received: _l("Application received"),
+        InjunctionState.under_review: _l("Under urgent review"),
+        InjunctionState.refused: _l("Refused"),
+        InjunctionState.granted: _l("Injunction granted"),
+        InjunctionState.served: _l("Injunction served and in force"),
+        InjunctionState.review_pending: _l("Review requested"),
+        InjunctionState.lifted: _l("Lifted"),
+        InjunctionState.expired: _l("Expired"),
+    }
+)
 
 CLOSED = frozenset({InjunctionState.refused, InjunctionState.lifted, InjunctionState.expired})

@@ -5,11 +5,13 @@ from ipcase.channels.mediation.models import MediationCase
 from ipcase.channels.mediation.states import CLOSED, MediationState
 from ipcase.channels.registry import ChannelDef, register
 
-CHANNEL = register(ChannelDef(
-    key=Channel.mediation,
-    type_code="调",
-    states=MediationState,
-    initial_state=MediationState.received,
-    closed_states=CLOSED,
-    model=MediationCase,
-))
+CHANNEL = register(
+    ChannelDef(
+        key=Channel.mediation,
+        type_code="调",
+        states=MediationState,
+        initial_state=MediationState.received,
+        closed_states=CLOSED,
+        model=MediationCase,
+    )
+)

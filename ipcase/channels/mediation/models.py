@@ -21,23 +21,23 @@ class MediationType(LabelledEnum):
     commercial = "commercial"
 
 
-MediationType.set_labels({
-    MediationType.administrative: _l("Administrative mediation"),
-    MediationType.peoples: _l("People's mediation"),
-    MediationType.court_delegated: _l("Court-delegated mediation"),
-    MediationType.court_entrusted: _l("Court-entrusted mediation"),
-    MediationType.arbitral: _l("Arbitral mediation"),
-    MediationType.commercial: _l("Commercial mediation"),
-})
+MediationType.set_labels(
+    {
+        MediationType.administrative: _l("Administrative mediation"),
+        MediationType.peoples: _l("People's mediation"),
+        MediationType.court_delegated: _l("Court-delegated mediation"),
+        MediationType.court_entrusted: _l("Court-entrusted mediation"),
+        MediationType.arbitral: _l("Arbitral mediation"),
+        MediationType.commercial: _l("Commercial mediation"),
+    }
+)
 
 
 class MediationCase(Case):
     """A compensation or patent-dispute mediation ([85] ch.3; linkage centre §4)."""
 
     __tablename__ = "mediation_cases"
-    __table_args__ = (
-        sa.CheckConstraint("claimed_amount IS NULL OR claimed_amount >= 0", name="claimed_not_negative"),
-    )
+    __table_args__ = (sa.CheckConstraint("claimed_amount IS NULL OR claimed_amount >= 0", name="claimed_not_negative"),)
 
     id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     mediation_type: Mapped[MediationType] = mapped_column(enum_type(MediationType))

@@ -19,24 +19,28 @@ class MediationState(LabelledEnum):
     referred = "referred"
 
 
-MediationState.set_labels({
-    MediationState.received: _l("Request received"),
-    MediationState.awaiting_statement: _l("Awaiting respondent's statement"),
-    MediationState.refused: _l("Not docketed"),
-    MediationState.docketed: _l("Docketed for mediation"),
-    MediationState.in_session: _l("In mediation sessions"),
-    MediationState.agreement_reached: _l("Agreement reached"),
-    MediationState.confirmation_pending: _l("Awaiting confirmation or award"),
-    MediationState.closed_agreed: _l("Closed with agreement"),
-    MediationState.closed_failed: _l("Closed without agreement"),
-    MediationState.withdrawn: _l("Withdrawn"),
-    MediationState.referred: _l("Referred to another channel"),
-})
+MediationState.set_labels(
+    {
+        MediationState.received: _l("Request received"),
+        MediationState.awaiting_statement: _l("Awaiting respondent's statement"),
+        MediationState.refused: _l("Not docketed"),
+        MediationState.docketed: _l("Docketed for mediation"),
+        MediationState.in_session: _l("In mediation sessions"),
+        MediationState.agreement_reached: _l("Agreement reached"),
+        MediationState.confirmation_pending: _l("Awaiting confirmation or award"),
+        MediationState.closed_agreed: _l("Closed with agreement"),
+        MediationState.closed_failed: _l("Closed without agreement"),
+        MediationState.withdrawn: _l("Withdrawn"),
+        MediationState.referred: _l("Referred to another channel"),
+    }
+)
 
-CLOSED = frozenset({
-    MediationState.refused,
-    MediationState.closed_agreed,
-    MediationState.closed_failed,
-    MediationState.withdrawn,
-    MediationState.referred,
-})
+CLOSED = frozenset(
+    {
+        MediationState.refused,
+        MediationState.closed_agreed,
+        MediationState.closed_failed,
+        MediationState.withdrawn,
+        MediationState.referred,
+    }
+)

@@ -5,11 +5,13 @@ from ipcase.channels.registry import ChannelDef, register
 from ipcase.channels.stations.models import StationComplaint
 from ipcase.channels.stations.states import CLOSED, StationState
 
-CHANNEL = register(ChannelDef(
-    key=Channel.station,
-    type_code="展",
-    states=StationState,
-    initial_state=StationState.received,
-    closed_states=CLOSED,
-    model=StationComplaint,
-))
+CHANNEL = register(
+    ChannelDef(
+        key=Channel.station,
+        type_code="展",
+        states=StationState,
+        initial_state=StationState.received,
+        closed_states=CLOSED,
+        model=StationComplaint,
+    )
+)

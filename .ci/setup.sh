@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# ipcase set-up: installs what is missing, then serves the app or runs the whole test suite.
+#   bash .ci/setup.sh serve   -> http://127.0.0.1:5000 on SQLite with demo data (gunicorn)
+#   bash .ci/setup.sh test    -> lint + the whole test suite (SQLite, and PostgreSQL when reachable)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-}"
+case "$mode" in serve|test) ;; *) echo "usage: bash .ci/setup.sh serve|test" >&2; exit 2 ;; esac
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- system packages -------------------------------------------------------------------------
+# fonts-noto-cjk: the CJK faces of official documents; libharfbuzz-subset0: fast font subsetting
+# for WeasyPrint (installed explicitly, never left to arrive with another package);
+# chromium: the browser the Playwright tests drive.
+DEB_PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2)
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "Installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python environment ----------------------------------------------------------------------
+PY="$(command -v python3.11 || command -v python3)"
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required" >&2; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  say "Creating the virtual environment"
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.requirements.sha256"
+want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "Installing Python requirements"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+
+# Translations are kept as .po sources; compile them to .mo for Flask-Babel.
+pybabel compile -q -d ipcase/translations -D messages --statistics 2>/dev/null || pybabel compile -q -d ipcase/translations
+
+if [ "$mode" = serve ]; then
+  if [ ! -f instance/config.py ]; then
+    say "Writing instance/config.py with a new secret key"
+    python -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > instance/config.py
+  fi
+  say "Migrating the database"
+  flask --app wsgi db upgrade
+  say "Demo data"
+  flask --app wsgi ipcase seed-demo
+  say "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+  exec gunicorn --workers "${IPCASE_WORKERS:-2}" --bind "${IPCASE_BIND:-127.0.0.1:5000}" --access-logfile - wsgi:app
+fi
+
+say "Lint (ruff)"
+ruff check .
+ruff format --check .
+say "Tests"
+exec python -m pytest -q -p no:cacheprovider "${@:2}"

@@ -1,0 +1,194 @@
+"""Shared fixtures. Every test runs once on SQLite and once on PostgreSQL when one is reachable
+(``IPCASE_TEST_DATABASE_URL``, default postgresql://postgres@127.0.0.1:5432/test)."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories
+
+PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reachable() -> bool:
+    import psycopg
+
+    from ipcase.config import normalise_database_url
+
+    url = sa.engine.make_url(normalise_database_url(PG_URL))
+    try:
+        psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+PG_AVAILABLE = _pg_reachable()
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_AVAILABLE, reason="PostgreSQL not reachable")),
+]
+
+
+def database_config(backend: str, tmp_path_factory: pytest.TempPathFactory, label: str) -> dict[str, Any]:
+    """Connection settings for a fresh, empty database: a SQLite file or a PostgreSQL schema."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp(label) / "test.sqlite"
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    schema = f"t_{label}_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(_pg_sqlalchemy_url())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine.dispose()
+    return {
+        "SQLALCHEMY_DATABASE_URI": _pg_sqlalchemy_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+        "_PG_SCHEMA": schema,
+    }
+
+
+def _pg_sqlalchemy_url() -> str:
+    from ipcase.config import normalise_database_url
+
+    return normalise_database_url(PG_URL)
+
+
+def drop_database(config: dict[str, Any]) -> None:
+    if schema := config.get("_PG_SCHEMA"):
+        engine = sa.create_engine(_pg_sqlalchemy_url())
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        engine.dispose()
+
+
+def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
+    from ipcase import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_FAST": True,
+            "SERVER_NAME": None,
+            **{k: v for k, v in db_config.items() if not k.startswith("_")},
+            **extra,
+        }
+    )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a migrated database holding the base data (organisations, one user per role)."""
+    from flask_migrate import upgrade
+
+    from ipcase.extensions import db
+
+    config = database_config(backend, tmp_path_factory, "app")
+    application = make_app(config)
+    with application.app_context():
+        upgrade()
+        factories.seed_base()
+        db.session.commit()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    drop_database(config)
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run each test inside a transaction that is rolled back afterwards; commits in the code
+    under test become SAVEPOINT releases. Tests that use the ``app`` fixture get this for free."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    from ipcase.extensions import db
+
+    with app.app_context():
+        engines = db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection  # every session of this app now binds to this connection
+        db.session.remove()
+        factory = db.session.session_factory
+        factory.configure(join_transaction_mode="create_savepoint")
+        ctx = app.app_context()
+        ctx.push()
+        try:
+            yield
+        finally:
+            ctx.pop()
+            db.session.remove()
+            factory.kw.pop("join_transaction_mode", None)
+            engines[None] = engine
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Any:
+    """``login_as("examiner")`` logs the test client in through the real login form."""
+
+    def _login(username: str) -> FlaskClient:
+        response = client.post("/login", data={"username": username, "password": factories.PASSWORD})
+        assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def users() -> dict[str, Any]:
+    """The base accounts by user name (see ``factories.BASE_USERS``)."""
+    return factories.base_users()
+
+
+@pytest.fixture
+def create_case() -> Any:
+    return factories.create_case
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Freeze ``clock.now()``; call the fixture's value with a datetime to move time."""
+    from ipcase.core import clock
+
+    state = {"now": datetime(2026, 11, 24, 2, 0, tzinfo=UTC)}
+    monkeypatch.setattr(clock, "now", lambda: state["now"])
+
+    def move(value: datetime) -> datetime:
+        state["now"] = value
+        return value
+
+    return move
