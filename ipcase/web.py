@@ -4,11 +4,12 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from ipcase.core import clock
 from ipcase.core.db import configure_engine
@@ -74,6 +75,15 @@ def configure_security(app: Flask) -> None:
     )
 
     @app.before_request
+    def reject_nuls() -> Any:
+        """NUL bytes are never legitimate input, and PostgreSQL refuses them in text."""
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400)
+        return None
+
+    @app.before_request
     def require_login() -> Any:
         """Default deny: only PUBLIC_ENDPOINTS are served without a session."""
         if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
@@ -90,7 +100,19 @@ def configure_security(app: Flask) -> None:
         return response
 
 
+class IdConverter(IntegerConverter):
+    """A database id in URLs: positive and within a 32-bit integer, so a huge number is a
+    plain 404 instead of a database overflow error."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+MAX_ID = 2**31 - 1
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     from ipcase.admin.views import bp as admin_bp
     from ipcase.auth.views import bp as auth_bp
     from ipcase.cases.views import bp as cases_bp

@@ -4,11 +4,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ipcase.auth.models import Role
 from ipcase.core.forms import opts
+from ipcase.organisations.models import HostType, OrgKind
 
 
 def _strip(value: Any) -> Any:
@@ -36,3 +37,43 @@ class UserForm(FlaskForm):
         description=_l("At least 10 characters, with letters and digits or symbols."),
         validators=[Optional(), Length(max=256)],
     )
+
+
+class OrganisationForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes.")),
+        ],
+        filters=[_strip],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
+    name_en = StringField(_l("English name"), validators=[Length(max=160)], filters=[_strip])
+    abbr = StringField(
+        _l("Number prefix"),
+        description=_l("The office's abbreviation at the start of case numbers, e.g. 成知."),
+        validators=[DataRequired(), Length(max=16)],
+        filters=[_strip],
+    )
+    kind = SelectField(_l("Type"), choices=opts(OrgKind.choices()), validators=[DataRequired()])
+    host_type = SelectField(_l("Host"), choices=opts([("", "—"), *HostType.choices()]), validators=[Optional()])
+    region_code = StringField(
+        _l("Region code"),
+        validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l("Six digits, e.g. 510100."))],
+        filters=[_strip],
+    )
+    region_name = StringField(_l("Region"), validators=[DataRequired(), Length(max=60)], filters=[_strip])
+    parent_id = SelectField(_l("Reports to"), coerce=lambda v: int(v) if v not in ("", None) else None)
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=10)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[_strip])
+    exhibition_starts_on = DateField(_l("Exhibition opens"), validators=[Optional()])
+    exhibition_ends_on = DateField(_l("Exhibition closes"), validators=[Optional()])
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def to_command(self) -> dict[str, Any]:
+        data = {f.name: f.data for f in self if f.name != "csrf_token"}
+        data["host_type"] = data["host_type"] or None
+        return data

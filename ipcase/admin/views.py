@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ipcase.admin.forms import UserForm
+from ipcase.admin.forms import OrganisationForm, UserForm
 from ipcase.auth.models import Role, User
 from ipcase.auth.operations import create_user, update_user
 from ipcase.auth.permissions import require_role
@@ -16,6 +16,7 @@ from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
+from ipcase.organisations.operations import create_organisation, update_organisation
 
 bp = Blueprint("admin", __name__)
 
@@ -67,7 +68,7 @@ def new_user() -> Any:
     )
 
 
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Any:
     user = db.session.get(User, user_id)
     if user is None:
@@ -104,6 +105,40 @@ def edit_user(user_id: int) -> Any:
 def list_organisations() -> Any:
     orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.id)).all()
     return render_template("admin/organisations.html", organisations=orgs)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+def new_organisation() -> Any:
+    return _organisation_form(None)
+
+
+@bp.route("/organisations/<id:org_id>/edit", methods=["GET", "POST"])
+def edit_organisation(org_id: int) -> Any:
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        abort(404)
+    return _organisation_form(org)
+
+
+def _organisation_form(org: Organisation | None) -> Any:
+    form = OrganisationForm(obj=org)
+    others = [c for c in _org_choices() if org is None or c[0] != org.id]
+    form.parent_id.choices = opts(others)
+    if form.validate_on_submit():
+        try:
+            if org is None:
+                create_organisation(form.to_command())
+            else:
+                update_organisation(org, form.to_command())
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Organisation %(name)s saved.", name=form.name.data), "success")
+            return redirect(url_for(".list_organisations"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("admin/organisation_form.html", form=form, organisation=org), status
 
 
 def _org(org_id: int | None) -> Organisation | None:

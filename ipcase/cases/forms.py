@@ -91,7 +91,15 @@ PARTY_KEYS = {
 
 
 class PartyForm(FlaskForm, PartyFields):
-    pass
+    account = StringField(
+        _l("Online account"),
+        description=_l("User name of the party's own account, so it can follow the case online."),
+        validators=[Length(max=64)],
+        filters=[_strip],
+    )
+
+    def to_command(self) -> dict[str, Any]:
+        return super().to_command() | {"account": self.account.data or ""}
 
 
 class NamedPartyFields(PartyFields):

@@ -2,6 +2,8 @@
 entry; none commits (the view or CLI command owns the transaction)."""
 
 from datetime import datetime
+
+import sqlalchemy as sa
 from typing import Any
 
 from flask import current_app
@@ -21,6 +23,7 @@ from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 PARTY_FIELDS = (
+    "user",
     "role",
     "kind",
     "name",
@@ -349,6 +352,14 @@ def _require_other(case: Case, party: Party, role: PartyRole) -> None:
 
 def _clean_party(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
+    if "account" in data:
+        username = data.pop("account").strip()
+        data["user"] = None
+        if username:
+            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+            if user is None or user.role != Role.party or not user.is_active:
+                raise DomainError(("account", _l("There is no active party account with this user name.")))
+            data["user"] = user
     data["id_number"] = canonical_id_number(data.get("id_type"), data.get("id_number", ""))
     if not data.get("id_type"):
         data["id_type"] = None

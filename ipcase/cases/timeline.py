@@ -99,6 +99,7 @@ FIELD_LABELS: dict[str, Any] = {
     "jurisdiction_basis": _l("Jurisdiction basis"),
     "received_at": _l("Received at"),
     "role": _l("Role"),
+    "user": _l("Online account"),
     "kind": _l("Type"),
     "name": _l("Name"),
     "id_type": _l("Identity document"),

@@ -37,6 +37,7 @@ from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
+from ipcase.web import MAX_ID
 
 bp = Blueprint("cases", __name__)
 
@@ -111,10 +112,12 @@ def list_cases_view() -> Any:
 
 
 def _int(value: Any) -> int | None:
+    """An id from the query string, or None when it is not a plausible id."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _state_choices(channel: str | None) -> list[tuple[str, Any]]:
@@ -176,7 +179,7 @@ def open_case() -> Any:
 # -- case page --------------------------------------------------------------------------------
 
 
-@bp.get("/<int:case_id>")
+@bp.get("/<id:case_id>")
 def show_case(case_id: int) -> Any:
     case = get_case_or_404(case_id)
     assignment_form = None
@@ -209,7 +212,7 @@ def _assignable_users(case: Case) -> list[tuple[int, str]]:
     return [(u.id, f"{u.display_name} · {u.role.label}") for u in db.session.scalars(stmt.order_by(User.display_name))]
 
 
-@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/edit", methods=["GET", "POST"])
 def edit_case(case_id: int) -> Any:
     case = get_editable_case(case_id)
     form = EditCaseForm(obj=case)
@@ -226,7 +229,7 @@ def edit_case(case_id: int) -> Any:
 # -- parties and agents -----------------------------------------------------------------------
 
 
-@bp.route("/<int:case_id>/parties/new", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/parties/new", methods=["GET", "POST"])
 def add_party(case_id: int) -> Any:
     case = get_editable_case(case_id)
     form = PartyForm()
@@ -239,11 +242,13 @@ def add_party(case_id: int) -> Any:
     return _form_page("cases/party_form.html", case, form)
 
 
-@bp.route("/<int:case_id>/parties/<int:party_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/parties/<id:party_id>/edit", methods=["GET", "POST"])
 def edit_party(case_id: int, party_id: int) -> Any:
     case = get_editable_case(case_id)
     party = _child_or_404(Party, party_id, case)
     form = PartyForm(obj=party)
+    if request.method == "GET" and party.user is not None:
+        form.account.data = party.user.username
     if form.validate_on_submit():
         if _commit_or_errors(form, lambda: ops.update_party(party, form.to_command(), actor=current_user)):
             flash(_("Party saved."), "success")
@@ -251,14 +256,14 @@ def edit_party(case_id: int, party_id: int) -> Any:
     return _form_page("cases/party_form.html", case, form, party=party)
 
 
-@bp.post("/<int:case_id>/parties/<int:party_id>/delete")
+@bp.post("/<id:case_id>/parties/<id:party_id>/delete")
 def remove_party(case_id: int, party_id: int) -> Any:
     case = get_editable_case(case_id)
     party = _child_or_404(Party, party_id, case)
     return _post_action(case, lambda: ops.remove_party(party, actor=current_user), _("Party removed."))
 
 
-@bp.route("/<int:case_id>/parties/<int:party_id>/agents/new", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/parties/<id:party_id>/agents/new", methods=["GET", "POST"])
 def add_agent(case_id: int, party_id: int) -> Any:
     case = get_editable_case(case_id)
     party = _child_or_404(Party, party_id, case)
@@ -270,7 +275,7 @@ def add_agent(case_id: int, party_id: int) -> Any:
     return _form_page("cases/agent_form.html", case, form, party=party)
 
 
-@bp.route("/<int:case_id>/agents/<int:agent_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/agents/<id:agent_id>/edit", methods=["GET", "POST"])
 def edit_agent(case_id: int, agent_id: int) -> Any:
     case = get_editable_case(case_id)
     agent = _child_or_404(Agent, agent_id, case)
@@ -282,7 +287,7 @@ def edit_agent(case_id: int, agent_id: int) -> Any:
     return _form_page("cases/agent_form.html", case, form, party=agent.party, agent=agent)
 
 
-@bp.post("/<int:case_id>/agents/<int:agent_id>/delete")
+@bp.post("/<id:case_id>/agents/<id:agent_id>/delete")
 def remove_agent(case_id: int, agent_id: int) -> Any:
     case = get_editable_case(case_id)
     agent = _child_or_404(Agent, agent_id, case)
@@ -292,7 +297,7 @@ def remove_agent(case_id: int, agent_id: int) -> Any:
 # -- rights -----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:case_id>/rights/new", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/rights/new", methods=["GET", "POST"])
 def add_right(case_id: int) -> Any:
     case = get_editable_case(case_id)
     form = RightForm()
@@ -303,7 +308,7 @@ def add_right(case_id: int) -> Any:
     return _form_page("cases/right_form.html", case, form)
 
 
-@bp.route("/<int:case_id>/rights/<int:right_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/rights/<id:right_id>/edit", methods=["GET", "POST"])
 def edit_right(case_id: int, right_id: int) -> Any:
     case = get_editable_case(case_id)
     right = _child_or_404(IPRight, right_id, case)
@@ -315,7 +320,7 @@ def edit_right(case_id: int, right_id: int) -> Any:
     return _form_page("cases/right_form.html", case, form, right=right)
 
 
-@bp.post("/<int:case_id>/rights/<int:right_id>/delete")
+@bp.post("/<id:case_id>/rights/<id:right_id>/delete")
 def remove_right(case_id: int, right_id: int) -> Any:
     case = get_editable_case(case_id)
     right = _child_or_404(IPRight, right_id, case)
@@ -325,7 +330,7 @@ def remove_right(case_id: int, right_id: int) -> Any:
 # -- staff assignments ------------------------------------------------------------------------
 
 
-@bp.post("/<int:case_id>/assignments")
+@bp.post("/<id:case_id>/assignments")
 def add_assignment(case_id: int) -> Any:
     case = get_case_or_404(case_id)
     if not can_assign(current_user, case):
@@ -343,7 +348,7 @@ def add_assignment(case_id: int) -> Any:
     )
 
 
-@bp.post("/<int:case_id>/assignments/<int:assignment_id>/delete")
+@bp.post("/<id:case_id>/assignments/<id:assignment_id>/delete")
 def remove_assignment(case_id: int, assignment_id: int) -> Any:
     case = get_case_or_404(case_id)
     if not can_assign(current_user, case):

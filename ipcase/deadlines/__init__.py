@@ -1,0 +1,1 @@
+"""Statutory deadline engine: working-day calendar, rules with legal basis, deadlines on cases (issue 3)."""

@@ -1,0 +1,1 @@
+"""Official documents: templates, numbering, PDF rendering, service and verification (issue 5)."""

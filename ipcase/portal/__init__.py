@@ -1,0 +1,1 @@
+"""The public portal for rights holders and respondents (issue 6)."""
