@@ -2,10 +2,9 @@
 entry; none commits (the view or CLI command owns the transaction)."""
 
 from datetime import datetime
-
-import sqlalchemy as sa
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
