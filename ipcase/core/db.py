@@ -70,13 +70,21 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=15000")
+    # WAL: readers never block the writer, so several gunicorn workers can share the file.
+    cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
 
 
 def sqlite_begin(conn: sa.Connection) -> None:
-    # IMMEDIATE takes the write lock up front, so two processes never deadlock on upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+    """Requests that may write take SQLite's write lock when their transaction starts.
+
+    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY, no waiting)
+    when another worker wrote in between; BEGIN IMMEDIATE waits its turn instead."""
+    from flask import has_request_context, request
+
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def configure_engine(engine: sa.Engine) -> None:
