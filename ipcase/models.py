@@ -4,6 +4,7 @@ from ipcase.auth.models import User  # noqa: F401
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party, TimelineEntry  # noqa: F401
 from ipcase.channels.registry import all_channels
 from ipcase.core.numbering import Counter  # noqa: F401
+from ipcase.deadlines import models as _deadline_models  # noqa: F401
 from ipcase.organisations.models import Organisation  # noqa: F401
 
 all_channels()
