@@ -81,3 +81,12 @@ def seed_large_command(count: int) -> None:
 
     seconds = seed_large(count)
     click.secho(f"Inserted {count} cases in {seconds:.1f} s.", fg="green")
+
+
+def _register_features() -> None:
+    from ipcase.deadlines import cli as deadlines_cli
+
+    deadlines_cli.register(ipcase_cli)
+
+
+_register_features()

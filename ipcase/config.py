@@ -35,6 +35,19 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     FORCE_HTTPS = False
+    #: reminders: day periods this many working days ahead, hour periods this many hours ahead
+    REMINDER_WORKING_DAYS = 2
+    REMINDER_HOURS = 6
+    #: seconds between sweeps run by the server itself (0: only cron or systemd runs it)
+    SWEEP_INTERVAL = 300
+    #: a working-day period reaching into a year without a confirmed schedule: "warn" (provisional) or "refuse"
+    UNCONFIRMED_YEAR_POLICY = "warn"
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    SMTP_STARTTLS = False
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    MAIL_FROM = "ipcase@localhost"
 
 
 def normalise_database_url(url: str) -> str:

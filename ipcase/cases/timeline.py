@@ -27,6 +27,15 @@ MESSAGES: dict[str, Any] = {
     "right.removed": _l("Right removed: %(number)s"),
     "assignment.added": _l("%(user)s assigned as %(role)s"),
     "assignment.removed": _l("%(user)s no longer %(role)s"),
+    "deadline.started": _l("Time limit started: %(title)s, due %(due)s"),
+    "deadline.met": _l("Time limit met: %(title)s"),
+    "deadline.moved": _l("Time limit %(title)s moved from %(old)s to %(new)s (%(reason)s)"),
+    "deadline.cancelled": _l("Time limit cancelled: %(title)s (%(reason)s)"),
+    "deadline.paused": _l("Time limit paused from %(from)s: %(kind)s"),
+    "deadline.resumed": _l("Excluded time (%(kind)s) ended on %(to)s"),
+    "deadline.extension_requested": _l("Extension of %(title)s requested: %(length)s %(unit)s"),
+    "deadline.extension_approved": _l("Extension of %(title)s approved: %(length)s %(unit)s"),
+    "deadline.extension_refused": _l("Extension of %(title)s refused"),
 }
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+LOCAL_TZ_NAME = "Asia/Shanghai"
+
 
 class DayKind(StrEnum):
     workday = "workday"
@@ -74,7 +76,7 @@ class WorkCalendar:
 @dataclass(frozen=True)
 class Step:
     """One line of an explanation. ``code`` is one of: start, count, skip, nominal, month_end,
-    shift, due, clock."""
+    extension, excluded, shift, due, clock."""
 
     code: str
     day: date | datetime
@@ -96,6 +98,8 @@ class Step:
             "skip": f"{when}: not counted — {kind}",
             "nominal": f"{when}: the period's last day by the calendar",
             "month_end": f"{when}: the final month has no corresponding day; its last day is used (P2)",
+            "extension": f"{when}: after the approved extension ({self.note})",
+            "excluded": f"{when}: after adding {self.ordinal} excluded day(s) ({self.note})",
             "shift": f"{when}: last day is a rest day ({kind}); moved to the next working day (P3)",
             "due": f"{when}: due",
             "clock": f"{when}: due by the clock; hours run through nights and holidays (P6)",
@@ -164,23 +168,23 @@ def add_days(cal: WorkCalendar, start: date, n: int) -> Result:
     """``start`` + n calendar days, moved to the next working day if it is a rest day (P1, P3, P5)."""
     _check_length(n)
     nominal = start + timedelta(days=n)
-    return _finish(cal, start, Unit.days, n, nominal, [Step("start", start), Step("nominal", nominal)])
+    return finish(cal, start, Unit.days, n, nominal, [Step("start", start), Step("nominal", nominal)])
+
+
+def months_later(start: date, n: int) -> tuple[date, bool]:
+    """The corresponding day n months after ``start``; True when clamped to the month's end (P2)."""
+    month_index = start.month - 1 + n
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last = _cal.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last)), start.day > last
 
 
 def add_months(cal: WorkCalendar, start: date, n: int) -> Result:
     """The corresponding day n months later, or the month's last day; then P3 (P1, P2, P3)."""
     _check_length(n)
-    month_index = start.month - 1 + n
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last = _cal.monthrange(year, month)[1]
-    steps = [Step("start", start)]
-    if start.day > last:
-        nominal = date(year, month, last)
-        steps.append(Step("month_end", nominal))
-    else:
-        nominal = date(year, month, start.day)
-        steps.append(Step("nominal", nominal))
-    return _finish(cal, start, Unit.months, n, nominal, steps)
+    nominal, clamped = months_later(start, n)
+    steps = [Step("start", start), Step("month_end" if clamped else "nominal", nominal)]
+    return finish(cal, start, Unit.months, n, nominal, steps)
 
 
 def shift_to_workday(cal: WorkCalendar, nominal: date) -> tuple[date, list[Step], set[int]]:
@@ -196,7 +200,8 @@ def shift_to_workday(cal: WorkCalendar, nominal: date) -> tuple[date, list[Step]
     return day, steps, track.unconfirmed
 
 
-def _finish(cal: WorkCalendar, start: date, unit: Unit, n: int, nominal: date, steps: list[Step]) -> Result:
+def finish(cal: WorkCalendar, start: date, unit: Unit, n: int, nominal: date, steps: list[Step]) -> Result:
+    """Apply P3 to a nominal last day and close the explanation."""
     due, shift_steps, unconfirmed = shift_to_workday(cal, nominal)
     steps += shift_steps
     steps.append(Step("due", due))

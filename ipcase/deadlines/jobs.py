@@ -1,0 +1,195 @@
+"""The sweep: reminders for deadlines coming due and alerts for missed ones, set-based SQL.
+
+Safe to run twice at once: each phase claims its rows with one UPDATE guarded by ``… IS NULL``
+(on PostgreSQL the second sweep waits for the first's row locks, then finds nothing left to
+claim), and the notifications it creates are unique per (user, key)."""
+
+import logging
+import smtplib
+import threading
+import time
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from ipcase.auth.models import Role, User
+from ipcase.cases.enums import AssignmentRole
+from ipcase.cases.models import Assignment, Case
+from ipcase.core import clock
+from ipcase.deadlines.calendar import Unit, add_working_days
+from ipcase.deadlines.engine import end_of_day
+from ipcase.deadlines.models import Deadline, DeadlineState, DutyShift, Notification
+from ipcase.deadlines.service import load_calendar
+from ipcase.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def reminder_threshold(now: datetime) -> datetime:
+    """Day periods are reminded when they fall due within REMINDER_WORKING_DAYS working days."""
+    days = current_app.config["REMINDER_WORKING_DAYS"]
+    horizon = add_working_days(load_calendar(), clock.to_local(now).date(), days).due
+    return end_of_day(horizon)
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Find deadlines coming due and missed ones; notify assignees, directors and whoever is on
+    duty for hour periods. Commits. Returns counts."""
+    now = now or clock.now()
+    hours_ahead = timedelta(hours=current_app.config["REMINDER_HOURS"])
+    counts = {}
+
+    breached = db.session.execute(
+        sa.update(Deadline)
+        .where(Deadline.state == DeadlineState.running, Deadline.due_at < now, Deadline.breach_sent_at.is_(None))
+        .values(state=DeadlineState.breached, breach_sent_at=now, closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    counts["breached"] = breached
+    counts["breach_notifications"] = (
+        _notify_claimed(Deadline.breach_sent_at == now, "breached", "breach") if breached else 0
+    )
+
+    due_soon = sa.or_(
+        sa.and_(Deadline.unit == Unit.hours, Deadline.due_at <= now + hours_ahead),
+        sa.and_(Deadline.unit != Unit.hours, Deadline.due_at <= reminder_threshold(now)),
+    )
+    reminded = db.session.execute(
+        sa.update(Deadline)
+        .where(Deadline.state == DeadlineState.running, Deadline.reminder_sent_at.is_(None), due_soon)
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    counts["reminded"] = reminded
+    counts["reminder_notifications"] = (
+        _notify_claimed(Deadline.reminder_sent_at == now, "due_soon", "due") if reminded else 0
+    )
+    db.session.commit()
+    counts["emailed"] = send_pending_emails()
+    return counts
+
+
+def _notify_claimed(claimed: sa.ColumnElement[bool], kind: str, prefix: str) -> int:
+    """INSERT … SELECT one notification per recipient of every deadline this sweep claimed."""
+    key = sa.literal(f"{prefix}:") + sa.cast(Deadline.id, sa.String)
+    common = [
+        key.label("key"),
+        sa.literal(kind).label("kind"),
+        Deadline.case_id,
+        Deadline.id.label("deadline_id"),
+        sa.cast(sa.literal("{}"), sa.JSON).label("data"),
+        sa.literal(clock.now(), type_=Notification.created_at.type).label("created_at"),
+    ]
+    staff = (
+        sa.select(Assignment.user_id.label("user_id"), *common)
+        .join(Assignment, Assignment.case_id == Deadline.case_id)
+        .where(claimed, Assignment.role != AssignmentRole.tech_investigator)
+    )
+    directors = (
+        sa.select(User.id.label("user_id"), *common)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(User, sa.and_(User.organisation_id == Case.organisation_id, User.role == Role.director, User.is_active))
+        .where(claimed)
+    )
+    now = clock.now()
+    on_duty = (
+        sa.select(DutyShift.user_id.label("user_id"), *common)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(
+            DutyShift,
+            sa.and_(
+                DutyShift.organisation_id == Case.organisation_id, DutyShift.starts_at <= now, DutyShift.ends_at > now
+            ),
+        )
+        .where(claimed, Deadline.unit == Unit.hours)
+    )
+    total = 0
+    for select in (staff, directors, on_duty):
+        total += _insert_from_select(select)
+    return total
+
+
+def _insert_from_select(select: sa.Select[Any]) -> int:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    cols = ["user_id", "key", "kind", "case_id", "deadline_id", "data", "created_at"]
+    stmt = insert(Notification).from_select(cols, select).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    return db.session.execute(stmt).rowcount or 0
+
+
+def send_pending_emails() -> int:
+    """E-mail notifications not yet e-mailed, when SMTP is configured. Each is claimed before
+    sending, so two sweeps never send the same one."""
+    host = current_app.config.get("SMTP_HOST")
+    if not host:
+        return 0
+    pending = db.session.execute(
+        sa.select(Notification.id, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.emailed_at.is_(None), User.email != "")
+        .limit(500)
+    ).all()
+    sent = 0
+    for note_id, address in pending:
+        claimed = db.session.execute(
+            sa.update(Notification)
+            .where(Notification.id == note_id, Notification.emailed_at.is_(None))
+            .values(emailed_at=clock.now())
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        note = db.session.get(Notification, note_id)
+        try:
+            _send(address, note)
+            sent += 1
+        except (OSError, smtplib.SMTPException):
+            log.exception("could not e-mail notification %s", note_id)
+    return sent
+
+
+def _send(address: str, note: Notification) -> None:
+    from ipcase.deadlines.messages import notification_text
+
+    cfg = current_app.config
+    msg = EmailMessage()
+    msg["Subject"] = notification_text(note)
+    msg["From"] = cfg.get("MAIL_FROM", "ipcase@localhost")
+    msg["To"] = address
+    msg.set_content(notification_text(note))
+    with smtplib.SMTP(cfg["SMTP_HOST"], cfg.get("SMTP_PORT", 25), timeout=10) as smtp:
+        if cfg.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if cfg.get("SMTP_USER"):
+            smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD", ""))
+        smtp.send_message(msg)
+
+
+def start_embedded_sweeper(app: Flask) -> threading.Thread | None:
+    """In the embedded set-up, each server worker sweeps every SWEEP_INTERVAL seconds; running
+    it in several workers at once is harmless (see the module docstring)."""
+    interval = app.config.get("SWEEP_INTERVAL", 0)
+    if not interval:
+        return None
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval)
+            with app.app_context():
+                try:
+                    counts = sweep()
+                    log.info("sweep: %s", counts)
+                except Exception:
+                    db.session.rollback()
+                    log.exception("sweep failed")
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=loop, name="ipcase-sweeper", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,34 @@
+"""Notification texts, rendered in the reader's language at display time."""
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ipcase.deadlines.models import Notification
+
+
+def notification_text(note: Notification) -> str:
+    case = note.data.get("number") or ""
+    deadline: Any = None
+    if note.deadline_id is not None:
+        from ipcase.deadlines.models import Deadline
+        from ipcase.extensions import db
+
+        deadline = db.session.get(Deadline, note.deadline_id)
+        if deadline is not None:
+            case = deadline.case.number or case
+    title = deadline.title if deadline is not None else note.data.get("title", "")
+    texts = {
+        "due_soon": _("%(case)s: %(title)s falls due soon", case=case, title=title),
+        "breached": _("%(case)s: %(title)s has been missed", case=case, title=title),
+        "moved": _(
+            "%(case)s: %(title)s moved from %(old)s to %(new)s",
+            case=case,
+            title=title,
+            old=note.data.get("old", ""),
+            new=note.data.get("new", ""),
+        ),
+        "extension_requested": _("%(case)s: an extension of %(title)s awaits your decision", case=case, title=title),
+        "extension_decided": _("%(case)s: the extension of %(title)s was decided", case=case, title=title),
+    }
+    return texts.get(note.kind, note.kind)

@@ -1,0 +1,99 @@
+"""Loading the working calendar from the database, and keeping it in step with the official schedules."""
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from ipcase.auth.models import User
+from ipcase.core import clock
+from ipcase.deadlines.calendar import OfficialDay, WorkCalendar
+from ipcase.deadlines.models import CalendarChange, CalendarDay, CalendarYear, DaySource
+from ipcase.deadlines.official import estimated_days, official_days, package_years
+from ipcase.extensions import db
+
+
+def load_calendar() -> WorkCalendar:
+    """The calendar as the database holds it; cached for the current request or command."""
+    if has_app_context() and "work_calendar" in g:
+        return g.work_calendar
+    days = [OfficialDay(d.day, d.is_workday, d.name) for d in db.session.scalars(sa.select(CalendarDay))]
+    confirmed = db.session.scalars(sa.select(CalendarYear.year).where(CalendarYear.is_confirmed)).all()
+    cal = WorkCalendar(days, confirmed)
+    if has_app_context():
+        g.work_calendar = cal
+    return cal
+
+
+def forget_calendar() -> None:
+    if has_app_context():
+        g.pop("work_calendar", None)
+
+
+def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
+    """Load official schedules from ``chinesecalendar`` for every year it knows, and statutory
+    holidays by rule (unconfirmed) for the years after, through ``through_year``. Years an
+    administrator has entered or corrected are left alone. Safe to run repeatedly."""
+    years = package_years()
+    last = max(through_year or 0, years.stop, clock.today().year + 1)
+    existing = {y.year: y for y in db.session.scalars(sa.select(CalendarYear))}
+    counts = {"confirmed": 0, "estimated": 0, "kept": 0}
+    for year in range(years.start, last + 1):
+        row = existing.get(year)
+        if row is not None and row.source in (DaySource.official_notice, DaySource.correction):
+            counts["kept"] += 1
+            continue
+        known = year in years
+        if row is not None and row.source == DaySource.package and known:
+            continue
+        if row is not None and row.source == DaySource.estimate and not known:
+            continue
+        days = official_days(year) if known else estimated_days(year)
+        _replace_year(year, days, DaySource.package if known else DaySource.estimate)
+        if row is None:
+            row = CalendarYear(year=year, source=DaySource.estimate)
+            db.session.add(row)
+        row.source = DaySource.package if known else DaySource.estimate
+        row.is_confirmed = known
+        row.confirmed_at = clock.now() if known else None
+        counts["confirmed" if known else "estimated"] += 1
+    db.session.flush()
+    forget_calendar()
+    return counts
+
+
+def _replace_year(year: int, days: list[OfficialDay], source: DaySource) -> None:
+    db.session.execute(
+        sa.delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+    )
+    db.session.add_all(CalendarDay(day=d.day, is_workday=d.is_workday, name=d.name, source=source) for d in days)
+
+
+def audit_calendar(
+    action: str,
+    *,
+    actor: User | None,
+    day: date | None = None,
+    year: int | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    db.session.add(
+        CalendarChange(action=action, actor=actor, day=day, year=year, old=old or {}, new=new or {}, reason=reason)
+    )
+
+
+def package_calendar() -> WorkCalendar:
+    """The calendar straight from the packages, for a database whose calendar is not loaded yet."""
+    years = package_years()
+    days = [d for y in years for d in official_days(y)] + estimated_days(years.stop)
+    return WorkCalendar(days, years)
+
+
+def effective_calendar() -> WorkCalendar:
+    """The database's calendar, or the packages' when the database has none yet."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(CalendarYear)):
+        return load_calendar()
+    return package_calendar()
