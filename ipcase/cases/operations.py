@@ -121,6 +121,9 @@ def open_case(
     if assign_actor and actor is not None and actor.handles_cases:
         role = AssignmentRole.mediator if actor.role == Role.mediator else AssignmentRole.handler
         assign_staff(case, actor, role, actor=actor)
+    from ipcase.deadlines.triggers import INTAKE_EVENT, fire
+
+    fire(case, INTAKE_EVENT[defn.key.value], at=received_at, actor=actor)
     return case
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
@@ -80,7 +81,7 @@ def start_deadline(case: Case, rule_id: str, *, started_at: datetime, actor: Use
     if started_at > clock.now():
         raise DomainError(("started_at", _l("A period cannot start in the future.")))
     deadline = Deadline(
-        case=case,
+        case_id=case.id,
         rule_id=rule.id,
         rule_version=rule.effective_from,
         title=rule.title,
@@ -89,15 +90,20 @@ def start_deadline(case: Case, rule_id: str, *, started_at: datetime, actor: Use
         unit=rule.unit,
         length=rule_length(rule, case.organisation_id),
         started_at=started_at,
-        due_at=started_at,  # replaced below, once the row exists
+        due_at=started_at,  # set from the computation below
+        extended_by=0,
+        state=DeadlineState.running,
     )
-    db.session.add(deadline)
-    db.session.flush()
     result = explain(deadline)
+    if result.is_provisional and current_app.config["UNCONFIRMED_YEAR_POLICY"] == "refuse":
+        years = ", ".join(str(y) for y in result.provisional_years)
+        raise DomainError(_l("The official holiday schedule for %(years)s is not confirmed yet.", years=years))
     deadline.due_on, deadline.due_at = due_instant(result)
     deadline.is_provisional = result.is_provisional
     if _has_open_exclusion(case.id) and rule.is_pausable:
         deadline.state = DeadlineState.suspended
+    deadline.case = case
+    db.session.add(deadline)
     db.session.flush()
     _event(deadline, "started", actor, new=deadline.due_at, note=note)
     record(

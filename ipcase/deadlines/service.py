@@ -18,9 +18,13 @@ def load_calendar() -> WorkCalendar:
     """The calendar as the database holds it; cached for the current request or command."""
     if has_app_context() and "work_calendar" in g:
         return g.work_calendar
-    days = [OfficialDay(d.day, d.is_workday, d.name) for d in db.session.scalars(sa.select(CalendarDay))]
-    confirmed = db.session.scalars(sa.select(CalendarYear.year).where(CalendarYear.is_confirmed)).all()
-    cal = WorkCalendar(days, confirmed)
+    years = db.session.execute(sa.select(CalendarYear.year, CalendarYear.is_confirmed)).all()
+    if years:
+        days = [OfficialDay(d.day, d.is_workday, d.name) for d in db.session.scalars(sa.select(CalendarDay))]
+        cal = WorkCalendar(days, [y for y, confirmed in years if confirmed])
+    else:
+        # Not loaded yet (``flask ipcase sync-calendar``): use the packages' schedules meanwhile.
+        cal = package_calendar()
     if has_app_context():
         g.work_calendar = cal
     return cal
@@ -93,7 +97,4 @@ def package_calendar() -> WorkCalendar:
 
 
 def effective_calendar() -> WorkCalendar:
-    """The database's calendar, or the packages' when the database has none yet."""
-    if db.session.scalar(sa.select(sa.func.count()).select_from(CalendarYear)):
-        return load_calendar()
-    return package_calendar()
+    return load_calendar()
