@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, g, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,6 +58,8 @@ def configure_extensions(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "zh_CN"  # CLI, sweeps, documents: the official language
     lang = session.get("lang")
     return lang if lang in ("zh_CN", "en") else "zh_CN"
 

@@ -109,6 +109,9 @@ def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flas
     with application.app_context():
         upgrade()
         factories.seed_base()
+        from ipcase.deadlines.service import sync_calendar
+
+        sync_calendar()  # the official calendar, as `flask ipcase sync-calendar` loads it
         db.session.commit()
         db.session.remove()
     yield application

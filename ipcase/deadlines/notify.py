@@ -24,8 +24,8 @@ def insert_ignore(rows: list[dict[str, Any]]) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
-    result = db.session.execute(stmt, rows)
-    return result.rowcount or 0
+    result = db.session.connection().execute(stmt, rows)
+    return max(result.rowcount or 0, 0)
 
 
 def case_recipients(case: Case, roles: Iterable[Role] | None = None) -> list[int]:

@@ -5,6 +5,7 @@ years it does not know (it raises rather than guess); ``holidays`` is the cross-
 """
 
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
 import holidays as holidays_pkg
@@ -18,7 +19,8 @@ def package_years() -> range:
     return range(min(years), max(years) + 1)
 
 
-def official_days(year: int) -> list[OfficialDay]:
+@cache
+def official_days(year: int) -> tuple[OfficialDay, ...]:
     """Every exception to Monday–Friday in ``year``: statutory holidays on weekdays and make-up
     working days on weekends, named as the package names them."""
     days = []
@@ -32,7 +34,7 @@ def official_days(year: int) -> list[OfficialDay]:
         if is_workday == weekend or (not is_workday and name):
             days.append(OfficialDay(day, is_workday, _name(name, is_workday)))
         day += timedelta(days=1)
-    return days
+    return tuple(days)
 
 
 _NAMES_ZH = {
@@ -66,7 +68,8 @@ def cross_check(year: int) -> list[str]:
     return problems
 
 
-def estimated_days(year: int) -> list[OfficialDay]:
+@cache
+def estimated_days(year: int) -> tuple[OfficialDay, ...]:
     """For a year without a published schedule: the statutory holidays by rule (``holidays``),
     without make-up days. Only an estimate — computations using it are marked provisional."""
     cn = holidays_pkg.China(years=year)
@@ -74,4 +77,4 @@ def estimated_days(year: int) -> list[OfficialDay]:
     for day, name in sorted(cn.items()):
         if day.year == year and "substituted" not in name.lower():
             days.append(OfficialDay(day, False, name))
-    return days
+    return tuple(days)

@@ -1,6 +1,8 @@
 """Loading the working calendar from the database, and keeping it in step with the official schedules."""
 
+from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,7 +69,7 @@ def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
     return counts
 
 
-def _replace_year(year: int, days: list[OfficialDay], source: DaySource) -> None:
+def _replace_year(year: int, days: Iterable[OfficialDay], source: DaySource) -> None:
     db.session.execute(
         sa.delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
     )
@@ -89,10 +91,11 @@ def audit_calendar(
     )
 
 
+@cache
 def package_calendar() -> WorkCalendar:
     """The calendar straight from the packages, for a database whose calendar is not loaded yet."""
     years = package_years()
-    days = [d for y in years for d in official_days(y)] + estimated_days(years.stop)
+    days = [d for y in years for d in official_days(y)] + list(estimated_days(years.stop))
     return WorkCalendar(days, years)
 
 
