@@ -59,8 +59,9 @@ def test_time_limit_pauses_for_suspension_across_a_holiday(case, users, frozen_n
     limit = ops.start_deadline(case, "adj.time_limit", started_at=at_cn(2026, 9, 1), actor=users["examiner"])
     assert limit.due_on == date(2026, 12, 1)
     frozen_now(at_cn(2026, 10, 20))
-    period = ops.start_exclusion(case, ExclusionKind.suspension, date(2026, 9, 28), actor=users["examiner"],
-                                 reason="无效宣告请求已受理")
+    period = ops.start_exclusion(
+        case, ExclusionKind.suspension, date(2026, 9, 28), actor=users["examiner"], reason="无效宣告请求已受理"
+    )
     assert limit.state == DeadlineState.suspended
     ops.end_exclusion(period, date(2026, 10, 8), actor=users["examiner"])  # 11 days incl. National Day
     assert limit.state == DeadlineState.running
