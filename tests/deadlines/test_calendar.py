@@ -24,7 +24,7 @@ from ipcase.deadlines.official import cross_check, estimated_days, official_days
 def official() -> WorkCalendar:
     years = package_years()
     estimated = estimated_days(years.stop)
-    return WorkCalendar([d for y in years for d in official_days(y)] + estimated, years)
+    return WorkCalendar([d for y in years for d in official_days(y)] + list(estimated), years)
 
 
 @pytest.mark.parametrize(
