@@ -43,7 +43,7 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 
 # Translations are kept as .po sources; compile them to .mo for Flask-Babel.
-pybabel compile -q -d ipcase/translations -D messages --statistics 2>/dev/null || pybabel compile -q -d ipcase/translations
+pybabel -q compile -d ipcase/translations
 
 if [ "$mode" = serve ]; then
   if [ ! -f instance/config.py ]; then

@@ -5,17 +5,22 @@ The sources are English msgids: ``_()``, ``_l()`` (lazy_gettext) and ``ngettext`
 under ``ipcase/``, and ``{{ _('…') }}`` and ``ngettext`` in the Jinja templates under ``templates/``.
 Extraction is configured in ``ipcase/babel.cfg``. The template is
 ``ipcase/translations/messages.pot`` and the Chinese catalog is
-``ipcase/translations/zh_CN/LC_MESSAGES/messages.po``. The compiled ``.mo`` is not committed:
-``.ci/setup.sh`` compiles it.
+``ipcase/translations/zh_Hans_CN/LC_MESSAGES/messages.po``. The compiled ``.mo`` is not
+committed: ``.ci/setup.sh`` compiles it.
+
+Why ``zh_Hans_CN``: the app selects the locale "zh_CN", and Flask-Babel parses it with
+``babel.Locale.parse``, which expands it to ``zh_Hans_CN``. It then looks for
+``zh_Hans_CN/LC_MESSAGES`` (or plain ``zh``). A directory named ``zh_CN`` is never found, and the
+site silently falls back to English.
 
 After adding or changing UI strings, update the catalog from the repository root::
 
     pybabel extract -F ipcase/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \\
         --add-comments=TRANSLATORS: --add-location=file --ignore-dirs ".* __pycache__" \\
         --project=ipcase -o ipcase/translations/messages.pot .
-    pybabel update -i ipcase/translations/messages.pot -d ipcase/translations -l zh_CN \\
+    pybabel update -i ipcase/translations/messages.pot -d ipcase/translations -l zh_Hans_CN \\
         --no-fuzzy-matching
-    # translate every entry that has an empty msgstr in .../zh_CN/LC_MESSAGES/messages.po
+    # translate every entry that has an empty msgstr in .../zh_Hans_CN/LC_MESSAGES/messages.po
     pybabel compile -d ipcase/translations
     python -m ipcase.i18n          # lists what is still wrong; tests/test_i18n.py runs the same check
 
@@ -49,7 +54,9 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = "zh_CN"
+#: the catalog directory: Flask-Babel looks translations up under str(Locale.parse("zh_CN")),
+#: which Babel expands to "zh_Hans_CN" (a directory named zh_CN is never found)
+LOCALE = "zh_Hans_CN"
 CONFIG = Path("ipcase/babel.cfg")
 TRANSLATIONS = Path("ipcase/translations")
 #: the ``-k`` options of ``pybabel extract`` (Babel's default keywords are added to these)

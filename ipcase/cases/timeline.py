@@ -3,6 +3,7 @@
 from functools import cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import User
@@ -26,7 +27,7 @@ MESSAGES: dict[str, Any] = {
     "right.updated": _l("Right %(number)s changed: %(fields)s"),
     "right.removed": _l("Right removed: %(number)s"),
     "assignment.added": _l("%(user)s assigned as %(role)s"),
-    "assignment.removed": _l("%(user)s no longer %(role)s"),
+    "assignment.removed": _l("%(user)s is no longer %(role)s"),
     "deadline.started": _l("Time limit started: %(title)s, due %(due)s"),
     "deadline.met": _l("Time limit met: %(title)s"),
     "deadline.moved": _l("Time limit %(title)s moved from %(old)s to %(new)s (%(reason)s)"),
@@ -62,7 +63,8 @@ def render_entry(entry: TimelineEntry) -> str:
     data = {}
     for key, value in (entry.data or {}).items():
         if key == "fields":
-            value = ", ".join(str(FIELD_LABELS.get(f, f)) for f in value)
+            sep = "、" if str(get_locale()).startswith("zh") else ", "
+            value = sep.join(str(FIELD_LABELS.get(f, f)) for f in value)
         data[key] = _localise(value)
     try:
         return template % data
@@ -91,7 +93,9 @@ def _enum_registry() -> dict[str, type[LabelledEnum]]:
     from ipcase.cases import enums
     from ipcase.channels.registry import all_channels
 
-    found: dict[str, type[LabelledEnum]] = {"Role": Role}
+    from ipcase.deadlines.models import UnitLabel
+
+    found: dict[str, type[LabelledEnum]] = {"Role": Role, "UnitLabel": UnitLabel}
     for obj in vars(enums).values():
         if isinstance(obj, type) and issubclass(obj, LabelledEnum) and obj is not LabelledEnum:
             found[obj.__name__] = obj

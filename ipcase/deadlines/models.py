@@ -104,6 +104,23 @@ class RuleSetting(TimestampMixin, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
 
+class UnitLabel(LabelledEnum):
+    """Display names of period units (the pure calendar's ``Unit`` carries no translations)."""
+
+    working_days = "working_days"
+    days = "days"
+    months = "months"
+    hours = "hours"
+
+
+UnitLabel.set_labels({
+    UnitLabel.working_days: _l("working days"),
+    UnitLabel.days: _l("days"),
+    UnitLabel.months: _l("months"),
+    UnitLabel.hours: _l("hours"),
+})
+
+
 class DeadlineState(LabelledEnum):
     running = "running"
     suspended = "suspended"

@@ -244,7 +244,7 @@ def request_extension(deadline: Deadline, *, level: str, length: int, reason: st
         deadline.case,
         "deadline.extension_requested",
         actor=actor,
-        data={"title": deadline.title, "length": length, "unit": (rule.extension_unit or rule.unit).value},
+        data={"title": deadline.title, "length": length, "unit": _unit_ref(rule.extension_unit or rule.unit)},
     )
     notify_case_staff(
         deadline.case,
@@ -288,7 +288,7 @@ def decide_extension(ext: Extension, *, approve: bool, actor: User, note: str = 
         "deadline.extension_approved" if approve else "deadline.extension_refused",
         actor=actor,
         kind=EntryKind.change if approve else EntryKind.negative,
-        data={"title": deadline.title, "length": ext.length, "unit": ext.unit.value},
+        data={"title": deadline.title, "length": ext.length, "unit": _unit_ref(ext.unit)},
     )
     notify_case_staff(
         deadline.case,
@@ -371,6 +371,10 @@ def recompute_open_deadlines(
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _unit_ref(unit: Unit) -> dict[str, str]:
+    return {"enum": "UnitLabel", "value": unit.value}
 
 
 def _open_deadlines(case_id: int) -> list[Deadline]:
