@@ -118,8 +118,14 @@ def _insert_from_select(select: sa.Select[Any]) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     cols = ["user_id", "key", "kind", "case_id", "deadline_id", "data", "created_at"]
-    stmt = insert(Notification).from_select(cols, select).on_conflict_do_nothing(index_elements=["user_id", "key"])
-    return db.session.execute(stmt).rowcount or 0
+    stmt = (
+        insert(Notification)
+        .from_select(cols, select)
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(Notification.id)
+    )
+    # rowcount of INSERT … SELECT … ON CONFLICT is not reported by every driver; RETURNING is exact
+    return len(db.session.execute(stmt).all())
 
 
 def send_pending_emails() -> int:
