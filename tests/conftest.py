@@ -85,6 +85,7 @@ def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "PASSWORD_HASH_FAST": True,
+            "SWEEP_INTERVAL": 0,
             "SERVER_NAME": None,
             **{k: v for k, v in db_config.items() if not k.startswith("_")},
             **extra,

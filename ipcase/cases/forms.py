@@ -68,7 +68,7 @@ class PartyFields(Form):
             raise ValidationError(_l("An organisation needs its legal representative or person in charge."))
 
     def to_command(self) -> dict[str, Any]:
-        data = {f.name: f.data for f in self if f.name in PARTY_KEYS}
+        data = {f.short_name: f.data for f in self if f.short_name in PARTY_KEYS}
         data["id_type"] = data["id_type"] or None
         return data
 
@@ -151,7 +151,7 @@ class RightFields(Form):
     asserted_claims = StringField(_l("Asserted claims"), validators=[Length(max=200)], filters=[_strip])
 
     def to_command(self) -> dict[str, Any]:
-        data = {f.name: f.data for f in self if f.name in RIGHT_KEYS}
+        data = {f.short_name: f.data for f in self if f.short_name in RIGHT_KEYS}
         data["patent_type"] = data["patent_type"] or None
         return data
 
@@ -190,8 +190,9 @@ class CaseDetailsFields(Form):
     # channel-specific
     requests = TextAreaField(_l("Requests"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
     accused_product = StringField(_l("Accused product"), validators=[Length(max=200)], filters=[_strip])
+    # checked in validate_mediation_type: required for mediation only, absent from other channels' posts
     mediation_type = SelectField(
-        _l("Mediation type"), choices=opts(BLANK + MediationType.choices()), validators=[Optional()]
+        _l("Mediation type"), choices=opts(BLANK + MediationType.choices()), validate_choice=False
     )
     claimed_amount = DecimalField(
         _l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)]
@@ -215,6 +216,8 @@ class CaseDetailsFields(Form):
             raise ValidationError(_l("The time of receipt cannot be in the future."))
 
     def validate_mediation_type(self, field: Any) -> None:
+        if field.data and field.data not in set(MediationType):
+            raise ValidationError(_l("Choose one of the listed values."))
         if self.channel_value == Channel.mediation and not field.data:
             raise ValidationError(_l("Choose the type of mediation."))
 

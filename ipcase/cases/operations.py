@@ -9,7 +9,21 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
-from ipcase.cases.enums import PANEL_ROLES, AssignmentRole, CaseSource, Channel, EntryKind, PartyRole, RightType
+from ipcase.cases.enums import (
+    PANEL_ROLES,
+    AgentAuthority,
+    AssignmentRole,
+    CaseSource,
+    Channel,
+    EntryKind,
+    IdType,
+    JurisdictionBasis,
+    LegalStatus,
+    Origin,
+    PartyKind,
+    PartyRole,
+    RightType,
+)
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
@@ -133,7 +147,7 @@ def assign_case_number(case: Case, *, actor: User | None) -> str:
         raise DomainError(_l("This case already has a number."))
     defn = get_channel(case.channel)
     year = clock.to_local(case.received_at).year
-    seq = next_number(case.organisation_id, f"case:{defn.key.value}", year)
+    seq = next_number(case.organisation.numbering_owner_id, f"case:{defn.key.value}", year)
     case.number = format_number(
         current_app.config["CASE_NUMBER_FORMAT"],
         org_abbr=case.organisation.abbr,
@@ -152,6 +166,7 @@ def update_case(case: Case, data: dict[str, Any], *, actor: User) -> list[str]:
     if data.get("received_at") and data["received_at"] > clock.now():
         raise DomainError(("received_at", _l("The time of receipt cannot be in the future.")))
     allowed = CASE_FIELDS + CHANNEL_FIELDS[Channel(case.channel)]
+    data = _enums(dict(data), {"source": CaseSource, "jurisdiction_basis": JurisdictionBasis})
     changed = _apply(case, data, allowed)
     if changed:
         db.session.flush()
@@ -209,6 +224,7 @@ def add_agent(party: Party, data: dict[str, Any], *, actor: User) -> Agent:
     free = [p for p in (1, 2) if p not in taken]
     if not free:
         raise DomainError(_l("A party may have at most two agents."))
+    data = _enums(dict(data), {"authority": AgentAuthority})
     agent = Agent(party=party, position=free[0], **{k: data[k] for k in AGENT_FIELDS if k in data})
     db.session.add(agent)
     db.session.flush()
@@ -218,6 +234,7 @@ def add_agent(party: Party, data: dict[str, Any], *, actor: User) -> Agent:
 
 def update_agent(agent: Agent, data: dict[str, Any], *, actor: User) -> list[str]:
     _require_open(agent.party.case)
+    data = _enums(dict(data), {"authority": AgentAuthority})
     changed = _apply(agent, data, AGENT_FIELDS)
     if changed:
         db.session.flush()
@@ -352,8 +369,19 @@ def _require_other(case: Case, party: Party, role: PartyRole) -> None:
         raise DomainError(_l("A case needs at least one requester and one respondent."))
 
 
+def _enums(data: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+    """Turn enum values that arrive as strings (from forms, CLI) into the enum members."""
+    for key, enum_cls in types.items():
+        if data.get(key) not in (None, ""):
+            try:
+                data[key] = enum_cls(data[key])
+            except ValueError as exc:
+                raise DomainError((key, _l("Choose one of the listed values."))) from exc
+    return data
+
+
 def _clean_party(data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
+    data = _enums(dict(data), {"role": PartyRole, "kind": PartyKind, "id_type": IdType, "origin": Origin})
     if "account" in data:
         username = data.pop("account").strip()
         data["user"] = None
@@ -369,7 +397,7 @@ def _clean_party(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _clean_right(data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
+    data = _enums(dict(data), {"right_type": RightType, "legal_status": LegalStatus})
     if data.get("right_type") == RightType.patent:
         data["number"], data["patent_type"] = canonical_patent(data.get("number", ""), data.get("patent_type"))
     else:

@@ -2,6 +2,7 @@
 ``tests/cases/test_permissions.py`` holds them to each other."""
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.models import Agent, Assignment, Case, Party
@@ -13,10 +14,13 @@ def visible_org_ids(user: User) -> list[int]:
     """A staff member's own organisation and the workstations or offices directly under it."""
     if user.organisation_id is None:
         return []
-    children = db.session.scalars(
-        sa.select(Organisation.id).where(Organisation.parent_id == user.organisation_id)
-    ).all()
-    return [user.organisation_id, *children]
+    cache = g.setdefault("visible_org_ids", {}) if has_app_context() else {}
+    if user.id not in cache:
+        children = db.session.scalars(
+            sa.select(Organisation.id).where(Organisation.parent_id == user.organisation_id)
+        ).all()
+        cache[user.id] = [user.organisation_id, *children]
+    return cache[user.id]
 
 
 def case_visibility_clause(user: User) -> sa.ColumnElement[bool]:

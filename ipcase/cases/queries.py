@@ -1,5 +1,6 @@
 """Read-side queries of the workbench: the filtered, searched, paginated case list."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,9 @@ class CaseFilters:
     page: int = 1
 
 
+CASE_NUMBER_SHAPE = re.compile(r"[〔\[]\d{4}[〕\]]第?\d+号$")
+
+
 def search_clause(q: str) -> sa.ColumnElement[bool]:
     """Match a case number, a party's name, or a right's number; a valid patent number in any
     spelling (with or without ZL, dots, spaces) is matched exactly through its canonical form."""
@@ -34,6 +38,9 @@ def search_clause(q: str) -> sa.ColumnElement[bool]:
         canonical = None
     if canonical:
         return Case.id.in_(sa.select(IPRight.case_id).where(IPRight.number == canonical))
+    if CASE_NUMBER_SHAPE.search(q):
+        # looks like a whole case number (…〔2026〕12号): the unique index answers at once
+        return Case.number == q.replace("[", "〔").replace("]", "〕")
     return sa.or_(
         Case.number.icontains(q, autoescape=True),
         Case.id.in_(sa.select(Party.case_id).where(Party.name.icontains(q, autoescape=True))),

@@ -92,7 +92,6 @@ def _enum_registry() -> dict[str, type[LabelledEnum]]:
     from ipcase.auth.models import Role
     from ipcase.cases import enums
     from ipcase.channels.registry import all_channels
-
     from ipcase.deadlines.models import UnitLabel
 
     found: dict[str, type[LabelledEnum]] = {"Role": Role, "UnitLabel": UnitLabel}

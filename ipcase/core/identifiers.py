@@ -5,6 +5,7 @@ Pure functions (no Flask, no database). Each ``parse_*`` returns the canonical f
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,11 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def _normalise(raw: str) -> str:
+    """NFKC folds full-width digits, letters and dots (２０１７．３) into ASCII; then drop spaces."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", raw or "")).upper()
 
 
 class InvalidIdentifier(ValueError):
@@ -57,13 +63,12 @@ def patent_check_char(digits: str) -> str:
 
 def parse_patent_number(raw: str) -> PatentNumber:
     """Accept ``ZL201710601862.3``, ``2017 1 0601862.3``, ``2017106018623`` and the like."""
-    text = re.sub(r"[\s\u3000]", "", raw or "").upper()
-    text = text.removeprefix("ZL").replace("．", ".")
+    text = _normalise(raw).removeprefix("ZL")
     if "." in text:
         digits, _, check = text.partition(".")
     else:
         digits, check = text[:-1], text[-1:]
-    if not (re.fullmatch(r"\d{12}|\d{8}", digits) and re.fullmatch(r"[\dX]", check)):
+    if not (re.fullmatch(r"[0-9]{12}|[0-9]{8}", digits) and re.fullmatch(r"[0-9X]", check)):
         raise InvalidIdentifier("format")
     type_digit = digits[4] if len(digits) == 12 else digits[2]
     if type_digit not in PATENT_TYPES:
@@ -84,7 +89,7 @@ def uscc_check_char(first17: str) -> str:
 
 def parse_uscc(raw: str) -> str:
     """Unified social credit code (GB 32100-2015): 18 characters, the last a mod-31 check."""
-    text = re.sub(r"\s", "", raw or "").upper()
+    text = _normalise(raw)
     if len(text) != 18 or any(c not in USCC_ALPHABET for c in text):
         raise InvalidIdentifier("format")
     expected = uscc_check_char(text[:17])
@@ -99,8 +104,8 @@ def resident_id_check_char(first17: str) -> str:
 
 def parse_resident_id(raw: str) -> str:
     """Resident identity card number (GB 11643-1999): 17 digits, a birth date, a mod-11 check."""
-    text = re.sub(r"\s", "", raw or "").upper()
-    if not re.fullmatch(r"\d{17}[\dX]", text):
+    text = _normalise(raw)
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", text):
         raise InvalidIdentifier("format")
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

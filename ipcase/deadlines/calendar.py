@@ -86,9 +86,7 @@ class Step:
 
     def describe(self) -> str:
         """English sentence; the web UI renders the same steps in the reader's language."""
-        when = (
-            self.day.strftime("%Y-%m-%d %H:%M") if isinstance(self.day, datetime) else self.day.isoformat()
-        )
+        when = self.day.strftime("%Y-%m-%d %H:%M") if isinstance(self.day, datetime) else self.day.isoformat()
         label = f" ({self.note})" if self.note else ""
         kind = f"{self.kind.value.replace('_', ' ')}{label}" if self.kind else ""
         texts = {

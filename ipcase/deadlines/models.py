@@ -113,12 +113,14 @@ class UnitLabel(LabelledEnum):
     hours = "hours"
 
 
-UnitLabel.set_labels({
-    UnitLabel.working_days: _l("working days"),
-    UnitLabel.days: _l("days"),
-    UnitLabel.months: _l("months"),
-    UnitLabel.hours: _l("hours"),
-})
+UnitLabel.set_labels(
+    {
+        UnitLabel.working_days: _l("working days"),
+        UnitLabel.days: _l("days"),
+        UnitLabel.months: _l("months"),
+        UnitLabel.hours: _l("hours"),
+    }
+)
 
 
 class DeadlineState(LabelledEnum):

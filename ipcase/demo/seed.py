@@ -5,6 +5,7 @@ permission checks are exactly those of real use; only the history the operations
 (states reached later, the date of each timeline entry) is filled in afterwards.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,6 +38,9 @@ from ipcase.channels.registry import get_channel
 from ipcase.channels.stations.states import StationState
 from ipcase.core import clock
 from ipcase.core.identifiers import patent_check_char, resident_id_check_char, uscc_check_char
+from ipcase.deadlines.models import OPEN_STATES, Deadline, ExclusionKind
+from ipcase.deadlines.operations import cancel_deadline, meet_deadlines, start_exclusion
+from ipcase.deadlines.triggers import fire
 from ipcase.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 
@@ -808,7 +812,7 @@ _CASES: list[DemoCase] = [
         actor="examiner",
         source=CaseSource.online,
         title="“一种低功耗蓝牙芯片的唤醒电路”发明专利侵权纠纷",
-        received=(97, 14, 5),
+        received=(78, 14, 5),
         requester="ruixin",
         respondent="jike",
         right=_RUIXIN_CHIP,
@@ -853,7 +857,7 @@ _CASES: list[DemoCase] = [
         actor="examiner",
         source=CaseSource.exhibition,
         title="“一种无人机折叠机臂锁紧结构”发明专利侵权纠纷",
-        received=(63, 11, 0),
+        received=(30, 11, 0),
         requester="zhixing",
         respondent="lianshen",
         right=_ZHIXING_ARM,
@@ -918,7 +922,7 @@ _CASES: list[DemoCase] = [
         actor="examiner2",
         source=CaseSource.online,
         title="“一种变压器散热装置”发明专利侵权纠纷",
-        received=(19, 16, 10),
+        received=(8, 16, 10),
         requester="minjiang",
         respondent="hongyuan_power",
         right=_patent(
@@ -930,7 +934,7 @@ _CASES: list[DemoCase] = [
             "accused_product": "HY-S11型油浸式变压器",
         },
         jurisdiction=JurisdictionBasis.respondent_domicile,
-        docketed_after_days=4,
+        docketed_after_days=3,
         expert=True,
     ),
     DemoCase(
@@ -1026,7 +1030,7 @@ _CASES: list[DemoCase] = [
         right=_patent(
             2021, 2, 2864115, "一种汽车座椅调节机构", "成都长源汽车零部件有限公司", date(2021, 11, 3), date(2022, 6, 14)
         ),
-        state=AdjudicationState.docketed,
+        state=AdjudicationState.served,
         summary="成都市知识产权局移送。",
         channel_data={
             "requests": "责令被请求人停止制造、销售被控侵权调节机构。",
@@ -1308,7 +1312,7 @@ _CASES: list[DemoCase] = [
         right=_work("软著登字第9876543号", "小蜜蜂智慧课堂软件V2.0", "成都小蜜蜂教育科技有限公司", date(2022, 5, 20)),
         state=StationState.forwarded,
         summary="园区企业投诉电商平台店铺销售破解版软件激活码，已转成都市知识产权局。",
-        channel_data={"platform_link": "https://shop.example.com/item/6523419087"},
+        channel_data={"booth": "网店“云智教育专营店”", "platform_link": "https://shop.example.com/item/6523419087"},
     ),
     # -- Channel E: administrative injunctions --------------------------------------------------
     DemoCase(
@@ -1317,7 +1321,7 @@ _CASES: list[DemoCase] = [
         actor="examiner",
         source=CaseSource.exhibition,
         title="申请责令停止展出涉嫌侵犯“一种无人机折叠机臂锁紧结构”发明专利权产品的行政禁令",
-        received=(62, 16, 30),
+        received=(29, 16, 30),
         requester="zhixing",
         respondent="lianshen",
         right=_ZHIXING_ARM,
@@ -1337,7 +1341,7 @@ _CASES: list[DemoCase] = [
         actor="examiner2",
         source=CaseSource.online,
         title="申请责令停止销售涉嫌侵犯“一种低功耗蓝牙芯片的唤醒电路”发明专利权产品的行政禁令",
-        received=(93, 10, 0),
+        received=(74, 10, 0),
         requester="ruixin",
         respondent="jike",
         right=_RUIXIN_CHIP,
@@ -1476,9 +1480,11 @@ def _open_case(
 
     # States are set last: the operations above refuse to touch a closed case.
     defn = get_channel(spec.channel)
-    case.state = defn.states(spec.state).value
+    state = defn.states(spec.state)
+    case.state = state.value
     case.docketed_at = docketed_at
-    if defn.states(spec.state) in defn.closed_states:
+    _replay_deadlines(case, state in defn.closed_states, actor=actor, docketed_at=docketed_at, now=now)
+    if state in defn.closed_states:
         closed_after = timedelta(days=spec.closed_after_days or 1)
         case.closed_at = max(min(received_at + closed_after, now - timedelta(minutes=10)), docketed_at or received_at)
     if spec.referred_from:
@@ -1486,6 +1492,76 @@ def _open_case(
     if spec.main_case:
         case.main_case_id = opened[spec.main_case].id  # type: ignore[attr-defined]
     return case
+
+
+#: what the deadline started at intake waits for, and the states in which it is still running
+_INTAKE_DEADLINE: dict[Channel, tuple[str, frozenset[str]]] = {
+    Channel.adjudication: ("docketed", frozenset({AdjudicationState.received, AdjudicationState.deficient})),
+    Channel.mediation: ("notice_served", frozenset({MediationState.received})),
+    Channel.station: ("forwarded", frozenset({StationState.received, StationState.incomplete})),
+    Channel.injunction: ("decided", frozenset({InjunctionState.received, InjunctionState.under_review})),
+}
+#: states in which the intake period waits for the party to complete its material, and why
+_AWAITING_CORRECTION: dict[str, str] = {
+    AdjudicationState.deficient: "请求书需补正，补正后重新计算立案审查期限（[85]16）",
+    StationState.incomplete: "投诉材料不全，补充完整后重新计算移交期限（[EXPO]9、11）",
+}
+#: adjudication states in which the request has been served on the respondent
+_SERVED = frozenset(
+    {
+        AdjudicationState.served,
+        AdjudicationState.defence_period,
+        AdjudicationState.evidence,
+        AdjudicationState.hearing_scheduled,
+        AdjudicationState.heard,
+        AdjudicationState.suspended,
+        AdjudicationState.deliberation,
+        AdjudicationState.closing_approval,
+    }
+)
+
+
+def _replay_deadlines(case: Case, is_closed: bool, *, actor: User, docketed_at: datetime | None, now: datetime) -> None:
+    """Bring the deadlines intake started in line with the state the case was put in, through the
+    deadline operations: a step the state says is done must not be left running, or the sweep
+    would report demo cases as overdue."""
+    purpose, pending = _INTAKE_DEADLINE[case.channel]
+    if case.state not in pending:
+        done = docketed_at or min(case.received_at + timedelta(hours=20), now)
+        _as_of(case, done, now, lambda: meet_deadlines(case, purpose, actor=actor, at=done))
+    if reason := _AWAITING_CORRECTION.get(case.state):
+        noticed = min(case.received_at + timedelta(hours=2), now)
+        open_deadlines = sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES))
+        for deadline in db.session.scalars(open_deadlines).all():
+            _as_of(case, noticed, now, lambda d=deadline: cancel_deadline(d, actor=actor, reason=reason))
+    if case.channel != Channel.adjudication or docketed_at is None or is_closed:
+        return
+    # the 3-month time limit ([85]37) and the 5-working-day service period run from docketing
+    _as_of(case, docketed_at, now, lambda: fire(case, "docketed", at=docketed_at, actor=actor))
+    if case.state in _SERVED:
+        served = min(docketed_at + timedelta(days=2), now)
+        _as_of(case, served, now, lambda: meet_deadlines(case, "request_served", actor=actor, at=served))
+        if case.state == AdjudicationState.defence_period:
+            # 15 days, or 30 for a respondent without a domicile in China ([85]22)
+            abroad = any(not p.has_domestic_domicile for p in case.respondents)
+            event = "request_served_abroad" if abroad else "request_served"
+            _as_of(case, served, now, lambda: fire(case, event, at=served, actor=actor))
+    if case.state == AdjudicationState.suspended:
+        first_day = clock.to_local(docketed_at).date() + timedelta(days=12)
+        reason = "涉案专利无效宣告请求已获受理（[85]28）"
+        _as_of(
+            case,
+            clock.from_local(datetime.combine(first_day, time(10))),
+            now,
+            lambda: start_exclusion(case, ExclusionKind.suspension, first_day, actor=actor, reason=reason),
+        )
+
+
+def _as_of(case: Case, when: datetime, now: datetime, action: Callable[[], Any]) -> None:
+    """Run a deadline operation and date the timeline entries it writes at ``when``."""
+    first_new = len(case.timeline)
+    action()
+    _backdate(case, start=first_new, at=when, step=timedelta(minutes=1), now=now)
 
 
 def _received_at(received: tuple[int, int, int], now: datetime) -> datetime:

@@ -81,5 +81,19 @@ class Organisation(TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.code}>"
 
+    @property
+    def numbering_owner_id(self) -> int:
+        """The organisation whose counters number cases under this one's prefix: the first
+        organisation using the prefix. Every unit sharing a prefix (a workstation numbering as
+        成知…) shares its counters, so one prefix never yields the same number twice."""
+        from sqlalchemy import func, select
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        owner = (
+            session.scalar(select(func.min(Organisation.id)).where(Organisation.abbr == self.abbr)) if session else None
+        )
+        return owner or self.id
+
     def display_name(self, locale: str = "zh") -> str:
         return self.name_en if locale.startswith("en") and self.name_en else self.name
