@@ -75,10 +75,26 @@ def drop_database(config: dict[str, Any]) -> None:
         engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Test client whose requests start with an empty ``g``, as real requests do.
+
+    ``_transaction`` keeps one app context pushed for the whole test and requests reuse it, so
+    without this Flask-Login's cached user, Flask-Babel's cached locale and the cached working
+    calendar would leak from one request into the next."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for name in list(vars(g)):
+                g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
     from ipcase import create_app
 
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
@@ -91,6 +107,8 @@ def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
             **extra,
         }
     )
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
