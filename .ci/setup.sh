@@ -52,10 +52,13 @@ if [ "$mode" = serve ]; then
   fi
   say "Migrating the database"
   flask --app wsgi db upgrade
+  say "Official holiday calendar"
+  flask --app wsgi ipcase sync-calendar
   say "Demo data"
   flask --app wsgi ipcase seed-demo
   say "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
-  exec gunicorn --workers "${IPCASE_WORKERS:-2}" --bind "${IPCASE_BIND:-127.0.0.1:5000}" --access-logfile - wsgi:app
+  exec gunicorn -c python:ipcase.gunicorn_conf --workers "${IPCASE_WORKERS:-2}" \
+    --bind "${IPCASE_BIND:-127.0.0.1:5000}" --access-logfile - wsgi:app
 fi
 
 say "Lint (ruff)"

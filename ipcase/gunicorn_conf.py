@@ -1,0 +1,14 @@
+"""Gunicorn settings for the embedded set-up: ``gunicorn -c python:ipcase.gunicorn_conf wsgi:app``.
+
+Each worker starts the deadline sweeper once it has loaded the app. Several workers sweeping is
+harmless: the sweep claims rows atomically and notifications are unique (see deadlines/jobs.py).
+In production, run ``flask --app wsgi ipcase sweep`` from cron or a systemd timer instead and set
+``IPCASE_SWEEP_INTERVAL=0``."""
+
+from typing import Any
+
+
+def post_worker_init(worker: Any) -> None:
+    from ipcase.deadlines.jobs import start_embedded_sweeper
+
+    start_embedded_sweeper(worker.wsgi)
