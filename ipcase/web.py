@@ -118,12 +118,14 @@ def register_blueprints(app: Flask) -> None:
     from ipcase.admin.views import bp as admin_bp
     from ipcase.auth.views import bp as auth_bp
     from ipcase.cases.views import bp as cases_bp
+    from ipcase.deadlines.views import bp as deadlines_bp
     from ipcase.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(deadlines_bp, url_prefix="/deadlines")
 
 
 def register_error_handlers(app: Flask) -> None:

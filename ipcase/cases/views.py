@@ -35,6 +35,7 @@ from ipcase.channels.registry import all_channels, get_channel
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
+from ipcase.deadlines.views import case_panel_context
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 from ipcase.web import MAX_ID
@@ -198,6 +199,7 @@ def show_case(case_id: int) -> Any:
         panel_roles=PANEL_ROLES,
         timeline=[(e, render_entry(e)) for e in reversed(entries)],
         party_view=party_view,
+        **case_panel_context(case, current_user),
     )
 
 

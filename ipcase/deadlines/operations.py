@@ -313,6 +313,8 @@ def recompute_deadline(
     old = deadline.due_at
     deadline.is_provisional = result.is_provisional
     if moved:
+        if due_at > old:
+            deadline.reminder_sent_at = None  # moved later: remind again when it comes near
         deadline.due_on, deadline.due_at = due_on, due_at
         event = _event(deadline, "moved", actor, old=old, new=due_at, note=reason)
         db.session.flush()
@@ -349,9 +351,12 @@ def recompute_open_deadlines(
     touching: tuple[date, date] | None = None,
 ) -> int:
     """After a calendar or rule change: recompute every open deadline it may touch. Returns how many moved."""
-    stmt = sa.select(Deadline).where(Deadline.state.in_(OPEN_STATES), Deadline.unit != Unit.hours)
+    stmt = sa.select(Deadline).where(Deadline.state.in_(OPEN_STATES))
     if rule_ids is not None:
         stmt = stmt.where(Deadline.rule_id.in_(list(rule_ids)))
+    else:
+        # Only a rule change moves an hour period: the calendar never does (P6).
+        stmt = stmt.where(Deadline.unit != Unit.hours)
     if organisation_id is not None:
         stmt = stmt.join(Case).where(Case.organisation_id == organisation_id)
     if touching is not None:
@@ -407,9 +412,16 @@ def _event(
     new: datetime | None = None,
     note: str = "",
 ) -> DeadlineEvent:
+    if len(note) > NOTE_MAX:
+        # A refusal note may be 1000 characters (kept whole on the Extension); the history keeps its start.
+        note = note[: NOTE_MAX - 1] + "…"
     event = DeadlineEvent(deadline=deadline, kind=kind, actor=actor, old_due_at=old, new_due_at=new, note=note)
     db.session.add(event)
     return event
+
+
+#: the length of DeadlineEvent.note
+NOTE_MAX = 500
 
 
 def _fmt(instant: datetime | None, unit: Unit) -> str:
