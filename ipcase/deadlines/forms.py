@@ -218,3 +218,13 @@ class DutyShiftForm(FlaskForm):
 
     def to_command(self) -> dict[str, Any]:
         return {"starts_at": clock.from_local(self.starts_at.data), "ends_at": clock.from_local(self.ends_at.data)}
+
+
+class RecordEventForm(FlaskForm):
+    """A procedural event (docketed, served, defence received …) with the moment it happened."""
+
+    event = SelectField(_l("Event"), validators=[InputRequired()], validate_choice=False)
+    at = DateTimeLocalField(_l("When (China time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+
+    def to_command(self) -> dict[str, Any]:
+        return {"event": self.event.data, "at": clock.from_local(self.at.data)}

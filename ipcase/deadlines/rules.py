@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
         "答辩期限",
         f"{M85}第二十二条",
         "V",
-        purpose="defence_filed",
+        purpose="defence_received",
         is_party_period=True,
     ),
     Rule(
@@ -92,7 +92,7 @@ RULES: tuple[Rule, ...] = (
         "答辩期限（被请求人在中国境内无经常居所或营业所）",
         f"{M85}第二十二条",
         "V",
-        purpose="defence_filed",
+        purpose="defence_received",
         is_party_period=True,
     ),
     Rule(
@@ -235,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         "提交意见陈述书期限",
         f"{M85}第六十五条",
         "V",
-        purpose="statement_filed",
+        purpose="statement_received",
         is_party_period=True,
     ),
     Rule(

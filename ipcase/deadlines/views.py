@@ -40,6 +40,7 @@ from ipcase.deadlines.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     MyDeadlinesFilterForm,
+    RecordEventForm,
     RuleSettingForm,
     StartExclusionForm,
     YearScheduleForm,
@@ -65,6 +66,8 @@ from ipcase.deadlines.models import (
 from ipcase.deadlines.notify import unread_count
 from ipcase.deadlines.rules import RULES, Rule, UnknownRule, get_rule
 from ipcase.deadlines.service import forget_calendar, load_calendar
+from ipcase.deadlines.triggers import EVENT_LABELS, channel_events
+from ipcase.deadlines.triggers import record_event as record_event_op
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
@@ -409,6 +412,7 @@ def case_panel_context(case: Case, user: User) -> dict[str, Any]:
         "deadline_internal": internal,
         "deadline_can_edit": editable,
         "deadline_exclusion_kinds": ExclusionKind.choices(),
+        "deadline_events": [(code, EVENT_LABELS[code]) for code in channel_events(str(case.channel))],
         "deadline_today": clock.today(),
         "countdown_texts": countdown_texts(),
     }
@@ -520,6 +524,27 @@ def start_exclusion(case_id: int) -> Any:
         fields=("kind", "first_day", "reason"),
         submit=_("Start excluded time"),
         action=url_for(".start_exclusion", case_id=case.id),
+    )
+
+
+@bp.route("/case/<id:case_id>/events", methods=["GET", "POST"])
+def record_event(case_id: int) -> Any:
+    case = _editable(_case_or_404(case_id))
+    form = RecordEventForm()
+    form.event.choices = opts([(code, EVENT_LABELS[code]) for code in channel_events(str(case.channel))])
+    if request.method == "GET":
+        form.at.data = clock.to_local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
+    if form.validate_on_submit():
+        if _run(form, partial(record_event_op, case, actor=current_user, **form.to_command()))[0]:
+            flash(_("Event recorded; the time limits it meets and starts are updated."), "success")
+            return _back_to_case(case)
+    return _action_page(
+        case,
+        form,
+        heading=_("Record a procedural event"),
+        fields=("event", "at"),
+        submit=_("Record the event"),
+        action=url_for(".record_event", case_id=case.id),
     )
 
 

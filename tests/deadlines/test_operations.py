@@ -136,3 +136,47 @@ def test_recompute_audits_moves(case, users):
     assert ops.recompute_deadline(d, actor=users["admin"], reason="test") is True
     event = db.session.scalars(sa.select(DeadlineEvent).where(DeadlineEvent.kind == "moved")).one()
     assert event.old_due_at == old and event.new_due_at == d.due_at
+
+
+def test_recording_docketing_meets_and_starts_periods(case, users, frozen_now):
+    from ipcase.deadlines.triggers import record_event
+
+    frozen_now(at_cn(2026, 10, 20))
+    met, started = record_event(case, "docketed", at=at_cn(2026, 10, 12, 15), actor=users["examiner"])
+    assert [d.rule_id for d in met] == ["adj.docket"]
+    assert {d.rule_id for d in started} == {"adj.serve_request", "adj.time_limit"}
+    assert deadline(case, "adj.time_limit").due_on == date(2027, 1, 12)
+
+
+def test_service_abroad_starts_the_30_day_defence(case, users, frozen_now):
+    from ipcase.deadlines.triggers import record_event
+
+    case.respondents[0].has_domestic_domicile = False
+    frozen_now(at_cn(2026, 11, 3))
+    _, started = record_event(case, "request_served", at=at_cn(2026, 11, 2), actor=users["examiner"])
+    assert [d.rule_id for d in started] == ["adj.defence_abroad"]
+    assert started[0].due_on == date(2026, 12, 2)
+
+
+def test_event_refused_for_other_channel_or_future(case, users, frozen_now):
+    from ipcase.deadlines.triggers import record_event
+
+    frozen_now(at_cn(2026, 10, 20))
+    with pytest.raises(DomainError):
+        record_event(case, "agreement_effective", at=at_cn(2026, 10, 12), actor=users["examiner"])
+    with pytest.raises(DomainError):
+        record_event(case, "docketed", at=at_cn(2026, 10, 21), actor=users["examiner"])
+    with pytest.raises(DomainError):
+        record_event(case, "docketed", at=at_cn(2026, 9, 1), actor=users["examiner"])
+
+
+def test_record_event_view(client, login_as, case, frozen_now):
+    frozen_now(at_cn(2026, 10, 20))
+    client = login_as("examiner")
+    page = client.get(f"/cases/{case.id}")
+    assert 'name="event"' in page.get_data(as_text=True)
+    bad = client.post(f"/deadlines/case/{case.id}/events", data={"event": "nonsense", "at": "2026-10-12T15:00"})
+    assert bad.status_code == 422
+    ok = client.post(f"/deadlines/case/{case.id}/events", data={"event": "docketed", "at": "2026-10-12T15:00"})
+    assert ok.status_code == 302
+    assert deadline(case, "adj.docket").state == DeadlineState.met

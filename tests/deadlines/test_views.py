@@ -649,6 +649,7 @@ DEADLINE_MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     "deadlines.cancel_deadline": ("POST", "/deadlines/{deadline}/cancel", _case_write(422)),
     "deadlines.start_exclusion": ("POST", "/deadlines/case/{case}/exclusions/new", _case_write(422)),
+    "deadlines.record_event": ("POST", "/deadlines/case/{case}/events", _case_write(422)),
     "deadlines.end_exclusion": ("POST", "/deadlines/exclusions/{period}/end", _case_write(422)),
     "deadlines.my_deadlines": ("GET", "/deadlines/mine", _staff(200)),
     "deadlines.calculator": ("POST", "/deadlines/calculator", _staff(422)),
