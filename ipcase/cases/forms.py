@@ -32,6 +32,7 @@ from ipcase.cases.enums import (
     PatentType,
     RightType,
 )
+from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
 from ipcase.channels.mediation.models import MediationType
 from ipcase.core import clock
 from ipcase.core.forms import opts
@@ -73,21 +74,7 @@ class PartyFields(Form):
         return data
 
 
-PARTY_KEYS = {
-    "role",
-    "kind",
-    "name",
-    "id_type",
-    "id_number",
-    "legal_rep_name",
-    "legal_rep_title",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "has_domestic_domicile",
-    "origin",
-}
+PARTY_KEYS = set(PARTY_FIELDS) - {"user"}
 
 
 class PartyForm(FlaskForm, PartyFields):
@@ -156,18 +143,7 @@ class RightFields(Form):
         return data
 
 
-RIGHT_KEYS = {
-    "right_type",
-    "number",
-    "patent_type",
-    "title",
-    "holder",
-    "filed_on",
-    "granted_on",
-    "legal_status",
-    "status_checked_on",
-    "asserted_claims",
-}
+RIGHT_KEYS = set(RIGHT_FIELDS)
 
 
 class RightForm(FlaskForm, RightFields):
