@@ -7,7 +7,6 @@ claim), and the notifications it creates are unique per (user, key)."""
 import logging
 import smtplib
 import threading
-import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -176,17 +175,19 @@ def _send(address: str, note: Notification) -> None:
         smtp.send_message(msg)
 
 
-def start_embedded_sweeper(app: Flask) -> threading.Thread | None:
-    """In the embedded set-up, each server worker sweeps every SWEEP_INTERVAL seconds; running
-    it in several workers at once is harmless (see the module docstring)."""
-    interval = app.config.get("SWEEP_INTERVAL", 0)
-    if not interval:
-        return None
+class Sweeper(threading.Thread):
+    """The embedded sweeper thread; ``stop()`` ends it after the current sweep."""
 
-    def loop() -> None:
-        while True:
-            time.sleep(interval)
-            with app.app_context():
+    def __init__(self, app: Flask, interval: float) -> None:
+        super().__init__(name="ipcase-sweeper", daemon=True)
+        self.app, self.interval, self._stop_event = app, interval, threading.Event()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            with self.app.app_context():
                 try:
                     counts = sweep()
                     log.info("sweep: %s", counts)
@@ -196,6 +197,14 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread | None:
                 finally:
                     db.session.remove()
 
-    thread = threading.Thread(target=loop, name="ipcase-sweeper", daemon=True)
+
+def start_embedded_sweeper(app: Flask) -> Sweeper | None:
+    """In the embedded set-up, each server worker sweeps every SWEEP_INTERVAL seconds; running
+    it in several workers at once is harmless (see the module docstring)."""
+    interval = app.config.get("SWEEP_INTERVAL", 0)
+    if not interval:
+        return None
+
+    thread = Sweeper(app, interval)
     thread.start()
     return thread

@@ -1,0 +1,83 @@
+"""flask ipcase calc-deadline / sweep / sync-calendar, and the embedded sweeper."""
+
+import threading
+
+import pytest
+
+from ipcase.deadlines import jobs
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=["ipcase", *args])
+
+
+@pytest.mark.parametrize(
+    ("args", "first_line"),
+    [
+        (["--from", "2026-09-30", "--working-days", "5"], "2026-10-13"),
+        (["--from", "2026-01-31", "--months", "1"], "2026-02-28"),
+        (["--from", "2026-09-20", "--days", "15"], "2026-10-08"),
+        (["--from", "2026-09-30 18:00", "--hours", "48"], "2026-10-02 18:00"),
+        (["--from", "2026-09-30T23:30", "--hours", "24"], "2026-10-01 23:30"),
+    ],
+)
+def test_calc_deadline_prints_the_due_date_first(cli, args, first_line):
+    result = cli("calc-deadline", *args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == first_line
+
+
+def test_calc_deadline_explains(cli):
+    result = cli("calc-deadline", "--from", "2026-09-30", "--working-days", "5", "--explain")
+    lines = result.output.splitlines()
+    assert lines[0] == "2026-10-13"
+    assert "2026-10-01: not counted — holiday (国庆节)" in lines
+    assert lines[-1] == "2026-10-13: due"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--from", "2026-13-01", "--days", "3"],
+        ["--from", "tomorrow", "--days", "3"],
+        ["--from", "2026-09-30", "--days", "-3"],
+        ["--from", "2026-09-30", "--days", "0"],
+        ["--from", "2026-09-30"],
+        ["--from", "2026-09-30", "--days", "3", "--months", "1"],
+    ],
+)
+def test_calc_deadline_refuses_bad_input(cli, args):
+    result = cli("calc-deadline", *args)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+
+
+def test_sync_calendar_is_idempotent(cli):
+    first = cli("sync-calendar")
+    assert first.exit_code == 0 and "confirmed=0" in first.output  # the test database is already synced
+
+
+def test_sweep_command_reports_counts(cli):
+    result = cli("sweep")
+    assert result.exit_code == 0 and "breached=" in result.output and "reminded=" in result.output
+
+
+def test_embedded_sweeper_runs_the_sweep(app, monkeypatch):
+    ran = threading.Event()
+    monkeypatch.setattr(jobs, "sweep", lambda: ran.set() or {})
+    monkeypatch.setitem(app.config, "SWEEP_INTERVAL", 0.05)
+    thread = jobs.start_embedded_sweeper(app)
+    try:
+        assert thread is not None and thread.daemon
+        assert ran.wait(5)
+    finally:
+        thread.stop()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_no_embedded_sweeper_when_disabled(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SWEEP_INTERVAL", 0)
+    assert jobs.start_embedded_sweeper(app) is None
