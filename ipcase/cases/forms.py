@@ -281,3 +281,10 @@ class CaseFilterForm(FlaskForm):
         validators=[Optional()],
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
+
+
+class ActionForm(FlaskForm):
+    """A workflow step: when it happened (default now) and the reasons, where the step needs them."""
+
+    reason = TextAreaField(_l("Reasons or notes"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    at = DateTimeLocalField(_l("When (China time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])

@@ -55,6 +55,8 @@ class Case(TimestampMixin, db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     docketed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: where a suspended case returns to when it resumes (domain.md §2.2)
+    state_before_suspension: Mapped[str | None] = mapped_column(sa.String(32))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     #: the case this one was referred from (another channel or region); the file travels with it
     referred_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)

@@ -29,6 +29,7 @@ MESSAGES: dict[str, Any] = {
     "assignment.added": _l("%(user)s assigned as %(role)s"),
     "assignment.removed": _l("%(user)s is no longer %(role)s"),
     "case.event": _l("%(event)s (%(at)s)"),
+    "case.transition": _l("%(action)s: %(from)s → %(to)s. %(reason)s"),
     "deadline.started": _l("Time limit started: %(title)s, due %(due)s"),
     "deadline.met": _l("Time limit met: %(title)s"),
     "deadline.moved": _l("Time limit %(title)s moved from %(old)s to %(new)s (%(reason)s)"),

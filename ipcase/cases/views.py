@@ -12,6 +12,7 @@ from ipcase.auth.permissions import require_role
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import PANEL_ROLES, Channel, PartyRole
 from ipcase.cases.forms import (
+    ActionForm,
     AgentForm,
     AssignmentForm,
     CaseFilterForm,
@@ -32,6 +33,7 @@ from ipcase.cases.permissions import (
 from ipcase.cases.queries import CaseFilters, list_cases
 from ipcase.cases.timeline import render_entry
 from ipcase.channels.registry import all_channels, get_channel
+from ipcase.channels.workflow import available, take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
@@ -188,6 +190,8 @@ def show_case(case_id: int) -> Any:
         assignment_form = AssignmentForm()
         assignment_form.user_id.choices = opts(_assignable_users(case))
     party_view = current_user.role == Role.party
+    workflow = get_channel(case.channel).workflow
+    actions = available(workflow, case, current_user) if workflow is not None and not party_view else []
     entries = [e for e in case.timeline if e.is_public or not party_view]
     return render_template(
         "cases/show.html",
@@ -199,6 +203,8 @@ def show_case(case_id: int) -> Any:
         panel_roles=PANEL_ROLES,
         timeline=[(e, render_entry(e)) for e in reversed(entries)],
         party_view=party_view,
+        actions=actions,
+        action_form=ActionForm() if actions else None,
         **case_panel_context(case, current_user),
     )
 
@@ -226,6 +232,41 @@ def edit_case(case_id: int) -> Any:
             flash(_("Case details saved."), "success")
             return redirect(url_for(".show_case", case_id=case.id))
     return render_template("cases/edit.html", case=case, form=form), (422 if form.errors or form.form_errors else 200)
+
+
+# -- workflow actions -------------------------------------------------------------------------
+
+
+@bp.post("/<id:case_id>/actions/<action>")
+def take_action(case_id: int, action: str) -> Any:
+    case = get_case_or_404(case_id)
+    workflow = get_channel(case.channel).workflow
+    if workflow is None or action not in workflow.by_action:
+        abort(404)
+    if current_user.role not in workflow.by_action[action].roles or not can_edit_or_follow_up(case):
+        abort(403)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(url_for(".show_case", case_id=case.id) + "#actions")
+    at = clock.from_local(form.at.data) if form.at.data else None
+    try:
+        taken = take(workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at)
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Done: %(action)s.", action=taken.label), "success")
+    return redirect(url_for(".show_case", case_id=case.id) + "#actions")
+
+
+def can_edit_or_follow_up(case: Case) -> bool:
+    """Handlers of the case's organisation; closed cases still take their follow-up steps."""
+    return current_user.handles_cases and case.organisation_id in visible_org_ids(current_user)
 
 
 # -- parties and agents -----------------------------------------------------------------------

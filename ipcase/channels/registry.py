@@ -20,6 +20,8 @@ class ChannelDef:
     initial_state: LabelledEnum
     closed_states: frozenset[LabelledEnum]
     model: Any
+    #: the transition table (ipcase.channels.workflow.Workflow); None until the channel has one
+    workflow: Any = None
 
     @property
     def title(self) -> Any:

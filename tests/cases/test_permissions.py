@@ -65,6 +65,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases.remove_right": case_write(302),
     "cases.add_assignment": case_write(302),
     "cases.remove_assignment": case_write(302),
+    "cases.take_action": case_write(302),
     "admin.list_users": admin_only(),
     "admin.new_user": admin_only(),
     "admin.edit_user": admin_only(),
@@ -98,6 +99,7 @@ def matrix_case(app, users, create_case):
         "user_id": users["examiner"].id,
         "org_id": factories.org("cdip").id,
         "filename": "css/app.css",
+        "action": "request_correction",
     }
 
     def spares() -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from ipcase.cases.enums import Channel
 from ipcase.channels.adjudication.models import AdjudicationCase
 from ipcase.channels.adjudication.states import CLOSED, AdjudicationState
+from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
@@ -13,5 +14,6 @@ CHANNEL = register(
         initial_state=AdjudicationState.received,
         closed_states=CLOSED,
         model=AdjudicationCase,
+        workflow=WORKFLOW,
     )
 )

@@ -21,6 +21,9 @@ class AdjudicationState(LabelledEnum):
     closed_decided = "closed_decided"
     closed_mediated = "closed_mediated"
     closed_cancelled = "closed_cancelled"
+    published = "published"
+    litigated = "litigated"
+    enforcement_requested = "enforcement_requested"
 
 
 AdjudicationState.set_labels(
@@ -40,6 +43,9 @@ AdjudicationState.set_labels(
         AdjudicationState.closed_decided: _l("Closed by decision"),
         AdjudicationState.closed_mediated: _l("Closed by mediation"),
         AdjudicationState.closed_cancelled: _l("Closed by cancellation"),
+        AdjudicationState.published: _l("Decision published"),
+        AdjudicationState.litigated: _l("Administrative lawsuit filed"),
+        AdjudicationState.enforcement_requested: _l("Court enforcement requested"),
     }
 )
 
@@ -49,5 +55,8 @@ CLOSED = frozenset(
         AdjudicationState.closed_decided,
         AdjudicationState.closed_mediated,
         AdjudicationState.closed_cancelled,
+        AdjudicationState.published,
+        AdjudicationState.litigated,
+        AdjudicationState.enforcement_requested,
     }
 )

@@ -1,0 +1,171 @@
+"""The shared transition engine. Each channel declares one table of transitions; this module
+executes any of them the same way: who may act, from which states, on which conditions, which
+procedural event it records (meeting and starting deadlines), and which documents it calls for.
+
+A refused move raises :class:`DomainError` with the reason, and changes nothing."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from ipcase.auth.models import CASE_HANDLERS, Role, User
+from ipcase.cases.enums import EntryKind
+from ipcase.cases.models import Case
+from ipcase.cases.permissions import visible_org_ids
+from ipcase.cases.timeline import enum_ref, record
+from ipcase.core import clock
+from ipcase.core.errors import DomainError
+from ipcase.extensions import db
+
+#: a guard returns why the move is not possible now, or None
+Guard = Callable[[Case], Any]
+
+ANY_OPEN = "*open"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move of a channel's workflow."""
+
+    action: str
+    label: Any
+    sources: frozenset[str]
+    #: the new state; ``None`` keeps the state (a step recorded without a change of state)
+    target: str | None
+    roles: frozenset[Role]
+    #: procedural event recorded at the moment of the move (meets and starts deadlines)
+    event: str | None = None
+    guards: tuple[Guard, ...] = ()
+    #: document kinds the move calls for (issued through the documents feature)
+    documents: tuple[str, ...] = ()
+    needs_reason: bool = False
+    #: the move ends the case
+    closes: bool = False
+    #: kind of timeline entry
+    kind: EntryKind = EntryKind.change
+    #: shown to the parties on their status page
+    is_public: bool = True
+    #: further effects, run after the state changes: f(case, actor, at, state_before)
+    effects: tuple[Callable[[Case, User | None, datetime, str], None], ...] = ()
+
+
+@dataclass
+class Workflow:
+    """A channel's transition table with the states it uses."""
+
+    states: type
+    transitions: tuple[Transition, ...]
+    closed: frozenset[str]
+    by_action: dict[str, Transition] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_action = {}
+        valid = {s.value for s in self.states}
+        for t in self.transitions:
+            if t.action in self.by_action:
+                raise ValueError(f"duplicate action {t.action}")
+            unknown = (set(t.sources) - {ANY_OPEN} | ({t.target} if t.target else set())) - valid
+            if unknown:
+                raise ValueError(f"{t.action}: unknown states {unknown}")
+            self.by_action[t.action] = t
+
+    def sources_of(self, t: Transition) -> set[str]:
+        if ANY_OPEN in t.sources:
+            return {s.value for s in self.states} - set(self.closed)
+        return set(t.sources)
+
+    def edges(self) -> list[tuple[str, str, Transition]]:
+        """(from, to, transition) for every state-changing move: what the diagram draws."""
+        return [(s, t.target, t) for t in self.transitions if t.target for s in sorted(self.sources_of(t))]
+
+
+def why_not(workflow: Workflow, case: Case, action: str, user: User | None) -> Any:
+    """Why ``user`` cannot take ``action`` on ``case`` now (a message), or None if they can."""
+    t = workflow.by_action.get(action)
+    if t is None:
+        return _l("This action does not exist in this procedure.")
+    if case.state not in workflow.sources_of(t):
+        return _l("This action is not possible while the case is “%(state)s”.", state=case.state_label)
+    if user is not None:
+        if user.role not in t.roles:
+            return _l("Your role may not take this action.")
+        # closed cases still move on (publication, lawsuit, enforcement): the sources decide that
+        if user.role not in CASE_HANDLERS or case.organisation_id not in visible_org_ids(user):
+            return _l("You may not act on this case.")
+    for guard in t.guards:
+        reason = guard(case)
+        if reason:
+            return reason
+    return None
+
+
+def available(workflow: Workflow, case: Case, user: User) -> list[Transition]:
+    """The moves ``user`` may take on ``case`` now."""
+    return [t for t in workflow.transitions if why_not(workflow, case, t.action, user) is None]
+
+
+def take(
+    workflow: Workflow,
+    case: Case,
+    action: str,
+    *,
+    actor: User | None,
+    reason: str = "",
+    at: datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> Transition:
+    """Take a move: check it, change the state, record the event and the timeline entry."""
+    problem = why_not(workflow, case, action, actor)
+    if problem:
+        raise DomainError(("action", problem))
+    t = workflow.by_action[action]
+    reason = (reason or "").strip()
+    if t.needs_reason and not reason:
+        raise DomainError(("reason", _l("Give the reasons for this step.")))
+    at = at or clock.now()
+    if at > clock.now():
+        raise DomainError(("at", _l("A step cannot be recorded in the future.")))
+    if at < case.received_at:
+        raise DomainError(("at", _l("A step cannot precede the case's receipt.")))
+    before = case.state
+    if t.target:
+        case.state = t.target
+    if t.closes:
+        case.closed_at = at
+    for effect in t.effects:
+        effect(case, actor, at, before)
+    db.session.flush()
+    states = workflow.states
+    record(
+        case,
+        "case.transition",
+        actor=actor,
+        kind=t.kind,
+        is_public=t.is_public,
+        data={
+            "action": str(t.label),
+            "from": enum_ref(states(before)),
+            "to": enum_ref(states(case.state)),
+            "reason": reason,
+            **(data or {}),
+        },
+    )
+    if t.event:
+        from ipcase.deadlines.operations import meet_deadlines
+        from ipcase.deadlines.triggers import fire
+
+        meet_deadlines(case, t.event, actor=actor, at=at)
+        fire(case, t.event, at=at, actor=actor)
+    if t.closes:
+        from ipcase.deadlines.operations import meet_deadlines
+
+        meet_deadlines(case, "closed", actor=actor, at=at)
+    return t
+
+
+def refused_moves(workflow: Workflow, states: Iterable[str]) -> list[tuple[str, str]]:
+    """(state, action) pairs the table does not allow: what the refusal tests walk."""
+    return [(s, t.action) for s in states for t in workflow.transitions if s not in workflow.sources_of(t)]
