@@ -205,6 +205,7 @@ def show_case(case_id: int) -> Any:
         party_view=party_view,
         actions=actions,
         action_form=ActionForm() if actions else None,
+        diagram=_diagram(case) if not party_view else None,
         **case_panel_context(case, current_user),
     )
 
@@ -262,6 +263,15 @@ def take_action(case_id: int, action: str) -> Any:
         db.session.commit()
         flash(_("Done: %(action)s.", action=taken.label), "success")
     return redirect(url_for(".show_case", case_id=case.id) + "#actions")
+
+
+def _diagram(case: Case) -> dict[str, Any] | None:
+    from ipcase.channels.diagram import layout
+
+    defn = get_channel(case.channel)
+    if defn.workflow is None:
+        return None
+    return layout(defn.workflow, defn.initial_state.value, case.state, defn.state_label)
 
 
 def can_edit_or_follow_up(case: Case) -> bool:
