@@ -80,6 +80,14 @@ def enum_ref(member: LabelledEnum) -> dict[str, str]:
 
 
 def _localise(value: Any) -> Any:
+    if isinstance(value, dict) and "step" in value:
+        # a workflow step: its label in the reader's language, from the channel's table
+        from ipcase.channels.registry import get_channel
+
+        try:
+            return str(get_channel(value["channel"]).workflow.by_action[value["step"]].label)
+        except (KeyError, ValueError, AttributeError):
+            return value["step"]
     if isinstance(value, dict) and "enum" in value:
         cls = _enum_registry().get(value["enum"])
         try:
@@ -140,6 +148,7 @@ FIELD_LABELS: dict[str, Any] = {
     "status_checked_on": _l("Status checked on"),
     "asserted_claims": _l("Asserted claims"),
     "requests": _l("Requests"),
+    "main_case": _l("Main adjudication case"),
     "accused_product": _l("Accused product"),
     "mediation_type": _l("Mediation type"),
     "claimed_amount": _l("Amount claimed"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
@@ -153,16 +154,21 @@ def take(
             **(data or {}),
         },
     )
-    if t.event:
-        from ipcase.deadlines.operations import meet_deadlines
-        from ipcase.deadlines.triggers import fire
+    from ipcase.deadlines.models import OPEN_STATES, Deadline
+    from ipcase.deadlines.operations import cancel_open_deadlines, meet_deadlines
+    from ipcase.deadlines.triggers import fire
 
+    open_before = set(
+        db.session.scalars(sa.select(Deadline.id).where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES)))
+    )
+    if t.event:
         meet_deadlines(case, t.event, actor=actor, at=at)
         fire(case, t.event, at=at, actor=actor)
     if t.closes:
-        from ipcase.deadlines.operations import meet_deadlines
-
         meet_deadlines(case, "closed", actor=actor, at=at)
+        # the office's periods end with the case; periods this move started (publication,
+        # a party's lawsuit window) run on
+        cancel_open_deadlines(case, only=open_before, actor=actor, reason=str(t.label))
     return t
 
 

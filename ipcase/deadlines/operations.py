@@ -149,6 +149,19 @@ def cancel_deadline(deadline: Deadline, *, actor: User, reason: str) -> None:
     db.session.flush()
 
 
+def cancel_open_deadlines(case: Case, *, only: set[int], actor: User | None, reason: str) -> list[Deadline]:
+    """Cancel the case's open periods among ``only`` (the case has closed: they no longer run)."""
+    cancelled = []
+    for deadline in _open_deadlines(case.id):
+        if deadline.id in only:
+            deadline.state = DeadlineState.cancelled
+            deadline.closed_at = clock.now()
+            _event(deadline, "cancelled", actor, note=reason[:500])
+            cancelled.append(deadline)
+    db.session.flush()
+    return cancelled
+
+
 # -- excluded time ([85]37) -------------------------------------------------------------------
 
 

@@ -105,7 +105,7 @@ _CHANNEL_MIX: dict[OrgKind, tuple[tuple[Channel, int], ...]] = {
 #: relative case load by kind of organisation
 _ORG_WEIGHT = {OrgKind.ip_office: 4, OrgKind.protection_centre: 2, OrgKind.mediation_centre: 2, OrgKind.workstation: 1}
 #: states in which a case has not (yet) been docketed
-_UNDOCKETED = frozenset({"received", "deficient", "rejected", "awaiting_statement", "refused"})
+_UNDOCKETED = frozenset({"received", "deficient", "rejected", "awaiting_statement", "statement_received", "refused"})
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from ipcase.cases.enums import Channel
 from ipcase.channels.injunctions.models import InjunctionCase
 from ipcase.channels.injunctions.states import CLOSED, InjunctionState
+from ipcase.channels.injunctions.workflow import WORKFLOW
 from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
@@ -13,5 +14,6 @@ CHANNEL = register(
         initial_state=InjunctionState.received,
         closed_states=CLOSED,
         model=InjunctionCase,
+        workflow=WORKFLOW,
     )
 )

@@ -3,6 +3,7 @@
 from ipcase.cases.enums import Channel
 from ipcase.channels.mediation.models import MediationCase
 from ipcase.channels.mediation.states import CLOSED, MediationState
+from ipcase.channels.mediation.workflow import WORKFLOW
 from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
@@ -13,5 +14,6 @@ CHANNEL = register(
         initial_state=MediationState.received,
         closed_states=CLOSED,
         model=MediationCase,
+        workflow=WORKFLOW,
     )
 )

@@ -8,6 +8,7 @@ from ipcase.core.enums import LabelledEnum
 class MediationState(LabelledEnum):
     received = "received"
     awaiting_statement = "awaiting_statement"
+    statement_received = "statement_received"
     refused = "refused"
     docketed = "docketed"
     in_session = "in_session"
@@ -23,6 +24,7 @@ MediationState.set_labels(
     {
         MediationState.received: _l("Request received"),
         MediationState.awaiting_statement: _l("Awaiting respondent's statement"),
+        MediationState.statement_received: _l("Statement received, docketing pending"),
         MediationState.refused: _l("Not docketed"),
         MediationState.docketed: _l("Docketed for mediation"),
         MediationState.in_session: _l("In mediation sessions"),

@@ -4,6 +4,7 @@ from ipcase.cases.enums import Channel
 from ipcase.channels.registry import ChannelDef, register
 from ipcase.channels.stations.models import StationComplaint
 from ipcase.channels.stations.states import CLOSED, StationState
+from ipcase.channels.stations.workflow import WORKFLOW
 
 CHANNEL = register(
     ChannelDef(
@@ -13,5 +14,6 @@ CHANNEL = register(
         initial_state=StationState.received,
         closed_states=CLOSED,
         model=StationComplaint,
+        workflow=WORKFLOW,
     )
 )

@@ -10,11 +10,15 @@ class StationState(LabelledEnum):
     incomplete = "incomplete"
     forwarded = "forwarded"
     awaiting_response = "awaiting_response"
+    under_review = "under_review"
     measures_taken = "measures_taken"
+    awaiting_transfer = "awaiting_transfer"
     resolved = "resolved"
     referred = "referred"
     withdrawn = "withdrawn"
     not_accepted = "not_accepted"
+    dismissed = "dismissed"
+    transferred = "transferred"
 
 
 StationState.set_labels(
@@ -23,11 +27,15 @@ StationState.set_labels(
         StationState.incomplete: _l("Awaiting supplementary material"),
         StationState.forwarded: _l("Forwarded to the office"),
         StationState.awaiting_response: _l("Awaiting respondent's response"),
+        StationState.under_review: _l("Response stage over: under review"),
         StationState.measures_taken: _l("On-site measures taken"),
+        StationState.awaiting_transfer: _l("Exhibition closed: awaiting transfer"),
         StationState.resolved: _l("Resolved"),
         StationState.referred: _l("Referred to another channel"),
         StationState.withdrawn: _l("Withdrawn"),
         StationState.not_accepted: _l("Not accepted"),
+        StationState.dismissed: _l("Closed without measures"),
+        StationState.transferred: _l("Transferred to the competent office"),
     }
 )
 
@@ -37,5 +45,7 @@ CLOSED = frozenset(
         StationState.referred,
         StationState.withdrawn,
         StationState.not_accepted,
+        StationState.dismissed,
+        StationState.transferred,
     }
 )

@@ -1,0 +1,212 @@
+"""The administrative-injunction procedure as one transition table (domain.md §6).
+
+No national rule governs administrative injunctions: the procedure is local design by analogy
+with the courts' 行为保全. An application states the urgency facts, the bond and the measures it
+asks for; the office decides within the configurable decision period (``inj.decision``, 48 hours
+by default, counted from the application); a director grants or refuses; the decision is
+served on the respondent and the injunction stays in force, with compliance checks, until it
+expires or a director lifts it. The respondent may ask for a review once; the review is decided
+within ``inj.review_decision`` (10 days) and either upholds the injunction or revokes it.
+
+Each row: the action, who may take it, from which states to which, the procedural event it
+records (which meets and starts the periods), its conditions and the documents it calls for."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ipcase.auth.models import Role, User
+from ipcase.cases.enums import Channel, EntryKind
+from ipcase.cases.models import Case, Party
+from ipcase.cases.permissions import can_edit
+from ipcase.cases.timeline import record
+from ipcase.channels.injunctions.models import InjunctionCase
+from ipcase.channels.injunctions.states import CLOSED
+from ipcase.channels.injunctions.states import InjunctionState as S
+from ipcase.channels.workflow import Transition, Workflow
+from ipcase.core.errors import DomainError
+from ipcase.deadlines.models import Deadline
+from ipcase.extensions import db
+
+OFFICE = frozenset({Role.examiner, Role.director})
+DIRECTOR = frozenset({Role.director})
+
+#: states in which an injunction is in force (granted and not yet lifted or expired)
+IN_FORCE = frozenset({S.granted, S.served, S.review_pending})
+
+
+# -- guards: each returns why the move is not possible, or None --------------------------------
+
+
+def bond_recorded(case: Case) -> Any:
+    """A bond is mandatory, as for pre-suit preservation: no bond, no injunction (domain.md §6)."""
+    amount = getattr(case, "bond_amount", None)
+    if amount is None or amount <= 0:
+        return _l("Record the bond (担保) before granting: an injunction is not granted without one.")
+    return None
+
+
+def measures_requested(case: Case) -> Any:
+    if not (getattr(case, "requested_measures", "") or "").strip():
+        return _l("Record the measures the applicant asks for before granting.")
+    return None
+
+
+def urgency_stated(case: Case) -> Any:
+    if not (getattr(case, "urgency_facts", "") or "").strip():
+        return _l("Record the facts that make the matter urgent before granting.")
+    return None
+
+
+def first_review(case: Case) -> Any:
+    """The respondent may ask for a review once (by analogy with 复议 of a preservation ruling)."""
+    done = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id == "inj.review_decision")
+    )
+    if done:
+        return _l("The respondent has already asked for a review of this injunction.")
+    return None
+
+
+T = Transition
+TRANSITIONS: tuple[Transition, ...] = (
+    T(
+        "start_review",
+        _l("Start the urgent review"),
+        frozenset({S.received}),
+        S.under_review,
+        OFFICE,
+    ),
+    T(
+        "grant",
+        _l("Grant the injunction (行政禁令决定)"),
+        frozenset({S.under_review}),
+        S.granted,
+        DIRECTOR,
+        event="decided",
+        guards=(urgency_stated, bond_recorded, measures_requested),
+        documents=("injunction_decision",),
+        kind=EntryKind.positive,
+    ),
+    T(
+        "refuse",
+        _l("Refuse the application"),
+        frozenset({S.under_review}),
+        S.refused,
+        DIRECTOR,
+        event="decided",
+        needs_reason=True,
+        closes=True,
+        documents=("injunction_decision",),
+        kind=EntryKind.negative,
+    ),
+    T(
+        "serve",
+        _l("Serve the injunction on the respondent"),
+        frozenset({S.granted}),
+        S.served,
+        OFFICE,
+        documents=("service_receipt",),
+    ),
+    T(
+        "check_compliance",
+        _l("Compliance check"),
+        frozenset({S.served, S.review_pending}),
+        None,
+        OFFICE,
+        needs_reason=True,
+        kind=EntryKind.info,
+        is_public=False,
+    ),
+    T(
+        "apply_review",
+        _l("Review applied for by the respondent (复议)"),
+        frozenset({S.served}),
+        S.review_pending,
+        OFFICE,
+        event="review_applied",
+        guards=(first_review,),
+    ),
+    T(
+        "uphold_on_review",
+        _l("Review decided: injunction upheld"),
+        frozenset({S.review_pending}),
+        S.served,
+        DIRECTOR,
+        event="review_decided",
+        documents=("review_decision",),
+        kind=EntryKind.positive,
+    ),
+    T(
+        "revoke_on_review",
+        _l("Review decided: injunction revoked"),
+        frozenset({S.review_pending}),
+        S.lifted,
+        DIRECTOR,
+        event="review_decided",
+        needs_reason=True,
+        closes=True,
+        documents=("review_decision",),
+        kind=EntryKind.negative,
+    ),
+    T(
+        "lift",
+        _l("Lift the injunction"),
+        frozenset({S.granted, S.served}),
+        S.lifted,
+        DIRECTOR,
+        needs_reason=True,
+        closes=True,
+        documents=("lifting_decision",),
+    ),
+    T(
+        "expire",
+        _l("Injunction expired"),
+        frozenset({S.granted, S.served}),
+        S.expired,
+        OFFICE,
+        closes=True,
+    ),
+)
+
+WORKFLOW = Workflow(states=S, transitions=TRANSITIONS, closed=frozenset(CLOSED))
+
+
+# -- the link to the main adjudication case ---------------------------------------------------
+
+
+def _party_keys(case: Case) -> set[tuple[str, str]]:
+    """Who the parties are: by identity number where one is recorded, and by name."""
+    keys: set[tuple[str, str]] = set()
+    for p in db.session.scalars(sa.select(Party).where(Party.case_id == case.id)):
+        if (p.id_number or "").strip():
+            keys.add(("id", p.id_number.strip().upper()))
+        if (p.name or "").strip():
+            keys.add(("name", "".join(p.name.split())))
+    return keys
+
+
+def link_main_case(injunction: InjunctionCase, main_case: Case, actor: User) -> InjunctionCase:
+    """Link an injunction to the adjudication case it protects (``InjunctionCase.main_case_id``).
+
+    The main case must be an adjudication case of the same organisation that shares a party
+    with the injunction. Refused with the reason, and nothing changed, otherwise."""
+    if not isinstance(injunction, InjunctionCase):
+        raise DomainError(("main_case", _l("Only an injunction can be linked to a main case.")))
+    if actor.role not in OFFICE or not can_edit(actor, injunction):
+        raise DomainError(("main_case", _l("You may not change this case.")))
+    if main_case.channel != Channel.adjudication:
+        raise DomainError(("main_case", _l("The main case must be an administrative adjudication case.")))
+    if main_case.organisation_id != injunction.organisation_id:
+        raise DomainError(("main_case", _l("The main case must be handled by the same organisation.")))
+    if not _party_keys(injunction) & _party_keys(main_case):
+        raise DomainError(("main_case", _l("The main case has no party in common with the injunction.")))
+    if injunction.main_case_id == main_case.id:
+        raise DomainError(("main_case", _l("The injunction is already linked to this case.")))
+    injunction.main_case_id = main_case.id
+    db.session.flush()
+    record(injunction, "case.updated", actor=actor, data={"fields": ["main_case"]})
+    return injunction
