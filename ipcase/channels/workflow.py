@@ -27,6 +27,24 @@ Guard = Callable[[Case], Any]
 ANY_OPEN = "*open"
 
 
+def period_over(rule_ids: Iterable[str], message: Any) -> Guard:
+    """A guard: the move waits until none of these periods is still running on the case
+    (silence or a missed answer counts only once its period has run out)."""
+    ids = tuple(rule_ids)
+
+    def guard(case: Case) -> Any:
+        from ipcase.deadlines.models import OPEN_STATES, Deadline
+
+        running = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Deadline)
+            .where(Deadline.case_id == case.id, Deadline.rule_id.in_(ids), Deadline.state.in_(OPEN_STATES))
+        )
+        return message if running else None
+
+    return guard
+
+
 @dataclass(frozen=True)
 class Transition:
     """One move of a channel's workflow."""

@@ -16,7 +16,7 @@ from ipcase.cases.models import Case
 from ipcase.cases.operations import panel_problems
 from ipcase.channels.adjudication.states import CLOSED
 from ipcase.channels.adjudication.states import AdjudicationState as S
-from ipcase.channels.workflow import Transition, Workflow
+from ipcase.channels.workflow import Transition, Workflow, period_over
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
 from ipcase.extensions import db
@@ -57,20 +57,11 @@ def valid_panel(case: Case) -> Any:
     return problems[0] if problems else None
 
 
-def defence_period_over(case: Case) -> Any:
-    running = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Deadline)
-        .where(
-            Deadline.case_id == case.id,
-            Deadline.rule_id.in_(("adj.defence", "adj.defence_abroad")),
-            Deadline.state.in_(OPEN_STATES),
-        )
-    )
-    if running:
-        return _l("The defence period is still running; wait for it to end or record the defence.")
-    return None
-
+#: the defence is missing only once its period has run out ([85]22)
+defence_period_over = period_over(
+    ("adj.defence", "adj.defence_abroad"),
+    _l("The defence period is still running; wait for it to end or record the defence."),
+)
 
 # -- effects ------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from ipcase.cases.enums import AssignmentRole, EntryKind, RightType
 from ipcase.cases.models import Case
 from ipcase.channels.mediation.states import CLOSED
 from ipcase.channels.mediation.states import MediationState as S
-from ipcase.channels.workflow import Transition, Workflow
+from ipcase.channels.workflow import Transition, Workflow, period_over
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
 from ipcase.deadlines.rules import RULES
 from ipcase.extensions import db
@@ -55,21 +55,11 @@ def patent_recorded(case: Case) -> Any:
     return None
 
 
-def statement_period_over(case: Case) -> Any:
-    """Silence counts as refusal only once the 15 days for the statement have run out ([85]66)."""
-    running = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Deadline)
-        .where(
-            Deadline.case_id == case.id,
-            Deadline.rule_id == "med.respondent_statement",
-            Deadline.state.in_(OPEN_STATES),
-        )
-    )
-    if running:
-        return _l("The respondent may still file a statement; wait for the period to end or record the statement.")
-    return None
-
+#: silence counts as refusal only once the 15 days for the statement have run out ([85]66)
+statement_period_over = period_over(
+    ("med.respondent_statement",),
+    _l("The respondent may still file a statement; wait for the period to end or record the statement."),
+)
 
 # -- effects ------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from ipcase.cases.enums import Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
 from ipcase.channels.stations.states import CLOSED
 from ipcase.channels.stations.states import StationState as S
-from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow
+from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, period_over
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
 from ipcase.deadlines.rules import get_rule
 from ipcase.extensions import db
@@ -57,11 +57,11 @@ def _open_periods(case: Case, rule_id: str | None = None) -> list[Deadline]:
     return list(db.session.scalars(stmt))
 
 
-def response_period_over(case: Case) -> Any:
-    """[EXPO-G]14: measures follow when no written response arrives within 24 hours."""
-    if _open_periods(case, "sta.respondent_response"):
-        return _l("The 24-hour response period is still running; wait for it to end or record the response.")
-    return None
+#: [EXPO-G]14: measures follow when no written response arrives within 24 hours
+response_period_over = period_over(
+    ("sta.respondent_response",),
+    _l("The 24-hour response period is still running; wait for it to end or record the response."),
+)
 
 
 def at_an_exhibition(case: Case) -> Any:
