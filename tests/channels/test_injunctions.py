@@ -22,6 +22,14 @@ ACTIONS = [t.action for t in WORKFLOW.transitions]
 APPLICATION = {"urgency_facts": "展会明日闭幕", "requested_measures": "撤下展品", "bond_amount": Decimal("10000")}
 
 
+def english(message):
+    """The refusal in English (the default locale outside a request is Chinese)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return str(message)
+
+
 @pytest.fixture
 def case(app, create_case, users):
     return create_case(Channel.injunction, actor=users["examiner"], channel_data=dict(APPLICATION))
@@ -129,7 +137,7 @@ def test_an_examiner_cannot_grant(case, users):
 def test_grant_needs_bond_measures_and_urgency(case, users, field, value, word):
     take(WORKFLOW, case, "start_review", actor=users["examiner"])
     setattr(case, field, value)
-    assert word in str(why_not(WORKFLOW, case, "grant", users["director"])).lower()
+    assert word in english(why_not(WORKFLOW, case, "grant", users["director"])).lower()
     with pytest.raises(DomainError):
         take(WORKFLOW, case, "grant", actor=users["director"])
     assert case.state == S.under_review
@@ -160,7 +168,7 @@ def test_one_review_only(case, users):
     take(WORKFLOW, case, "apply_review", actor=users["examiner"])
     take(WORKFLOW, case, "uphold_on_review", actor=users["director"])
     assert case.state == S.served
-    assert "review" in str(why_not(WORKFLOW, case, "apply_review", users["examiner"])).lower()
+    assert "review" in english(why_not(WORKFLOW, case, "apply_review", users["examiner"])).lower()
     with pytest.raises(DomainError):
         take(WORKFLOW, case, "apply_review", actor=users["examiner"])
     assert case.state == S.served
