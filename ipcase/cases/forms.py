@@ -288,3 +288,22 @@ class ActionForm(FlaskForm):
 
     reason = TextAreaField(_l("Reasons or notes"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
     at = DateTimeLocalField(_l("When (China time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class CrimeReportForm(FlaskForm):
+    facts = TextAreaField(
+        _l("Facts suggesting a crime"), validators=[DataRequired(), Length(max=TEXT_MAX)], filters=[_strip]
+    )
+
+
+class CrimeDecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=opts([("approve", _l("Refer to the police")), ("decline", _l("Do not refer"))]),
+        validators=[InputRequired()],
+    )
+    reasons = TextAreaField(_l("Reasons"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
+
+
+class CrimeHandoverForm(FlaskForm):
+    authority = StringField(_l("Receiving authority"), validators=[DataRequired(), Length(max=120)], filters=[_strip])

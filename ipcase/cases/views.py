@@ -10,12 +10,16 @@ from flask_login import current_user
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.auth.permissions import require_role
 from ipcase.cases import operations as ops
+from ipcase.cases import referrals
 from ipcase.cases.enums import PANEL_ROLES, Channel, PartyRole
 from ipcase.cases.forms import (
     ActionForm,
     AgentForm,
     AssignmentForm,
     CaseFilterForm,
+    CrimeDecisionForm,
+    CrimeHandoverForm,
+    CrimeReportForm,
     EditCaseForm,
     OpenCaseForm,
     PartyForm,
@@ -206,6 +210,8 @@ def show_case(case_id: int) -> Any:
         actions=actions,
         action_form=ActionForm() if actions else None,
         diagram=_diagram(case) if not party_view else None,
+        crime_stage=referrals.stage(case) if not party_view else None,
+        crime_forms=_crime_forms(case) if not party_view and can_edit_or_follow_up(case) else None,
         **case_panel_context(case, current_user),
     )
 
@@ -265,6 +271,10 @@ def take_action(case_id: int, action: str) -> Any:
     return redirect(url_for(".show_case", case_id=case.id) + "#actions")
 
 
+def _crime_forms(case: Case) -> dict[str, Any]:
+    return {"report": CrimeReportForm(), "decide": CrimeDecisionForm(), "handover": CrimeHandoverForm()}
+
+
 def _diagram(case: Case) -> dict[str, Any] | None:
     from ipcase.channels.diagram import layout
 
@@ -277,6 +287,42 @@ def _diagram(case: Case) -> dict[str, Any] | None:
 def can_edit_or_follow_up(case: Case) -> bool:
     """Handlers of the case's organisation; closed cases still take their follow-up steps."""
     return current_user.handles_cases and case.organisation_id in visible_org_ids(current_user)
+
+
+# -- referral of suspected crime ---------------------------------------------------------------
+
+
+@bp.post("/<id:case_id>/crime/<step>")
+def crime_referral(case_id: int, step: str) -> Any:
+    case = get_case_or_404(case_id)
+    if not can_edit_or_follow_up(case):
+        abort(403)
+    forms = {"report": CrimeReportForm, "decide": CrimeDecisionForm, "handover": CrimeHandoverForm}
+    if step not in forms:
+        abort(404)
+    form = forms[step]()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(url_for(".show_case", case_id=case.id) + "#crime")
+    try:
+        if step == "report":
+            referrals.report_suspected_crime(case, actor=current_user, facts=form.facts.data)
+        elif step == "decide":
+            referrals.decide_crime_referral(
+                case, approve=form.decision.data == "approve", actor=current_user, reasons=form.reasons.data or ""
+            )
+        else:
+            referrals.hand_over_to_police(case, actor=current_user, authority=form.authority.data)
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Referral to the police updated."), "success")
+    return redirect(url_for(".show_case", case_id=case.id) + "#crime")
 
 
 # -- parties and agents -----------------------------------------------------------------------

@@ -66,6 +66,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases.add_assignment": case_write(302),
     "cases.remove_assignment": case_write(302),
     "cases.take_action": case_write(302),
+    "cases.crime_referral": case_write(302),
     "admin.list_users": admin_only(),
     "admin.new_user": admin_only(),
     "admin.edit_user": admin_only(),
@@ -100,6 +101,7 @@ def matrix_case(app, users, create_case):
         "org_id": factories.org("cdip").id,
         "filename": "css/app.css",
         "action": "request_correction",
+        "step": "decide",
     }
 
     def spares() -> dict[str, dict[str, Any]]:
