@@ -307,3 +307,9 @@ class CrimeDecisionForm(FlaskForm):
 
 class CrimeHandoverForm(FlaskForm):
     authority = StringField(_l("Receiving authority"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
+
+
+class MainCaseForm(FlaskForm):
+    number = StringField(
+        _l("Case number of the main adjudication case"), validators=[DataRequired(), Length(max=60)], filters=[_strip]
+    )

@@ -21,6 +21,7 @@ from ipcase.cases.forms import (
     CrimeHandoverForm,
     CrimeReportForm,
     EditCaseForm,
+    MainCaseForm,
     OpenCaseForm,
     PartyForm,
     RightForm,
@@ -211,6 +212,8 @@ def show_case(case_id: int) -> Any:
         action_form=ActionForm() if actions else None,
         diagram=_diagram(case) if not party_view else None,
         crime_stage=referrals.stage(case) if not party_view else None,
+        main_case_form=MainCaseForm() if case.channel == Channel.injunction and can_edit(current_user, case) else None,
+        main_case=db.session.get(Case, case.main_case_id) if getattr(case, "main_case_id", None) else None,
         crime_forms=_crime_forms(case) if not party_view and can_edit_or_follow_up(case) else None,
         **case_panel_context(case, current_user),
     )
@@ -287,6 +290,38 @@ def _diagram(case: Case) -> dict[str, Any] | None:
 def can_edit_or_follow_up(case: Case) -> bool:
     """Handlers of the case's organisation; closed cases still take their follow-up steps."""
     return current_user.handles_cases and case.organisation_id in visible_org_ids(current_user)
+
+
+# -- injunction ↔ main case ------------------------------------------------------------------
+
+
+@bp.post("/<id:case_id>/main-case")
+def link_main_case(case_id: int) -> Any:
+    from ipcase.channels.injunctions.workflow import link_main_case as link
+
+    case = get_editable_case(case_id)
+    if case.channel != Channel.injunction:
+        abort(404)
+    form = MainCaseForm()
+    if form.validate_on_submit():
+        main = db.session.scalar(sa.select(Case).where(Case.number == form.number.data))
+        if main is None or not can_view(current_user, main):
+            flash(_("There is no case with this number."), "danger")
+        else:
+            try:
+                link(case, main, actor=current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                for message in exc.messages:
+                    flash(message, "danger")
+            else:
+                db.session.commit()
+                flash(_("Linked to the main case %(number)s.", number=main.number), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for(".show_case", case_id=case.id))
 
 
 # -- referral of suspected crime ---------------------------------------------------------------

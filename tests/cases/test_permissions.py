@@ -67,6 +67,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases.remove_assignment": case_write(302),
     "cases.take_action": case_write(302),
     "cases.crime_referral": case_write(302),
+    # the matrix case is an adjudication case: only injunctions link to a main case
+    "cases.link_main_case": {r: 404 if r in EDITORS else 403 if r in VIEWERS else 404 for r in STAFF_AND_PARTIES},
     "admin.list_users": admin_only(),
     "admin.new_user": admin_only(),
     "admin.edit_user": admin_only(),

@@ -319,3 +319,27 @@ def test_only_an_injunction_links(app, create_case, users):
     b = create_case(Channel.adjudication, actor=users["examiner"])
     with pytest.raises(DomainError):
         link_main_case(a, b, users["examiner"])
+
+
+def test_link_main_case_through_the_web(app, login_as, create_case, users):
+    from decimal import Decimal
+
+    from ipcase.cases.enums import Channel as Ch
+
+    main = create_case(Ch.adjudication, actor=users["examiner"])
+    inj = create_case(
+        Ch.injunction,
+        actor=users["examiner"],
+        channel_data={"urgency_facts": "展会明日闭幕", "requested_measures": "撤展", "bond_amount": Decimal("10000")},
+    )
+    db.session.commit()
+    client = login_as("examiner")
+    assert client.post(f"/cases/{inj.id}/main-case", data={"number": "成知裁字〔1999〕1号"}).status_code == 302
+    db.session.refresh(inj)
+    assert inj.main_case_id is None  # unknown number: nothing changed
+    assert client.post(f"/cases/{inj.id}/main-case", data={"number": main.number}).status_code == 302
+    db.session.refresh(inj)
+    assert inj.main_case_id == main.id
+    page = client.get(f"/cases/{inj.id}").get_data(as_text=True)
+    assert main.number in page
+    assert client.post(f"/cases/{main.id}/main-case", data={"number": inj.number}).status_code == 404
