@@ -165,7 +165,7 @@ def take(
         kind=t.kind,
         is_public=t.is_public,
         data={
-            "action": str(t.label),
+            "action": {"step": t.action, "channel": str(case.channel)},
             "from": enum_ref(states(before)),
             "to": enum_ref(states(case.state)),
             "reason": reason,
