@@ -26,6 +26,7 @@ from ipcase.core.identifiers import patent_check_char
 from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems
+from tests.browser.helpers import log_in, log_in_in_english, log_out
 
 pytestmark = pytest.mark.browser
 
@@ -137,30 +138,6 @@ class Step:
     label: str
     state: str
     reason: str = ""
-
-
-def log_in(page: Page, username: str) -> None:
-    """Log in through the login form (in whatever language the session has chosen)."""
-    page.goto("/login")
-    form = page.locator("main form")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(factories.PASSWORD)
-    form.get_by_role("button").click()
-    expect(page).to_have_url(re.compile(r"/cases/$"))
-
-
-def log_in_in_english(page: Page, username: str) -> None:
-    """Switch the session to English with the header button, then log in."""
-    page.goto("/login")
-    page.locator("header").get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    log_in(page, username)
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-
-
-def log_out(page: Page) -> None:
-    page.locator("header").get_by_role("button", name="Log out").click()
-    expect(page).to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def open_case(page: Page, case_id: int) -> None:
