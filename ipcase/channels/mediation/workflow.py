@@ -96,15 +96,6 @@ def docketing_decided(case: Case, actor: User | None, at: datetime, before: str)
     meet_deadlines(case, "docketed", actor=actor, at=at)
 
 
-def stop_moot_periods(case: Case, actor: User | None, at: datetime, before: str) -> None:
-    """The case ends before an agreement: the periods still running for steps that will no longer
-    happen (service, statement, docketing) are cancelled. The mediation time limits are met by the
-    closing itself."""
-    for deadline in _open_deadlines(case):
-        if _PURPOSE.get(deadline.rule_id) != "closed":
-            _cancel(case, deadline, actor, at, str(_l("The case ended before this step.")))
-
-
 def mediation_concluded(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """An agreement ends the mediation: its time limit is met, though the file stays open for the
     follow-up."""
@@ -174,7 +165,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_refusal_notice",),
-        effects=(docketing_decided, stop_moot_periods),
+        effects=(docketing_decided,),
         kind=EntryKind.negative,
     ),
     T(
@@ -187,7 +178,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_refusal_notice",),
-        effects=(stop_moot_periods,),
         kind=EntryKind.negative,
     ),
     # -- mediation: B5–B7 ([85]67–69) ------------------------------------------------------------
@@ -208,7 +198,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_cancellation_notice",),
-        effects=(stop_moot_periods,),
         kind=EntryKind.negative,
     ),
     T(
@@ -220,7 +209,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_cancellation_notice",),
-        effects=(stop_moot_periods,),
         kind=EntryKind.negative,
     ),
     T(
@@ -243,7 +231,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_cancellation_notice",),
-        effects=(stop_moot_periods,),
         kind=EntryKind.negative,
     ),
     T(
@@ -255,7 +242,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("mediation_cancellation_notice",),
-        effects=(stop_moot_periods,),
         kind=EntryKind.negative,
     ),
     # -- follow-up: giving the agreement force (§4, [85]69) --------------------------------------

@@ -9,7 +9,6 @@ on-site measures (withdraw or cover exhibits, seal brochures, take down links), 
 adjudication or mediation, or closing without measures. A case still open when the exhibition
 closes is transferred to the competent office within 15 working days."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from ipcase.channels.stations.states import CLOSED
 from ipcase.channels.stations.states import StationState as S
 from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, period_over
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
-from ipcase.deadlines.rules import get_rule
 from ipcase.extensions import db
 from ipcase.organisations.models import HostType
 
@@ -90,19 +88,6 @@ def stop_forwarding_clock(case: Case, actor: User | None, at: datetime, before: 
         _cancel(d, actor, at, str(_l("Supplementary material requested")))
 
 
-def end_periods(keep: str | None = None) -> Callable[[Case, User | None, datetime, str], None]:
-    """The case ends: the station's periods still running no longer apply, except the one the
-    closing step itself meets (``keep``, an event)."""
-
-    def effect(case: Case, actor: User | None, at: datetime, before: str) -> None:
-        for d in _open_periods(case):
-            purpose = get_rule(d.rule_id, d.rule_version).purpose
-            if purpose not in (keep, "closed"):
-                _cancel(d, actor, at, str(_l("The complaint is closed")))
-
-    return effect
-
-
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
     T(
@@ -133,7 +118,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("non_acceptance_notice",),
-        effects=(end_periods(),),
         kind=EntryKind.negative,
     ),
     T(
@@ -197,7 +181,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.resolved,
         ON_SITE,
         closes=True,
-        effects=(end_periods(),),
         kind=EntryKind.positive,
     ),
     T(
@@ -209,7 +192,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("complaint_closing_notice",),
-        effects=(end_periods(),),
         kind=EntryKind.negative,
     ),
     T(
@@ -220,7 +202,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         closes=True,
         documents=("referral_letter",),
-        effects=(end_periods(),),
     ),
     T(
         "refer_to_mediation",
@@ -230,7 +211,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         closes=True,
         documents=("referral_letter",),
-        effects=(end_periods(),),
     ),
     T(
         "withdraw",
@@ -240,7 +220,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         needs_reason=True,
         closes=True,
-        effects=(end_periods(),),
         kind=EntryKind.negative,
     ),
     T(
@@ -261,7 +240,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         event="transferred",
         closes=True,
         documents=("case_transfer_letter",),
-        effects=(end_periods(keep="transferred"),),
     ),
 )
 
