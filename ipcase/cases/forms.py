@@ -33,6 +33,7 @@ from ipcase.cases.enums import (
     RightType,
 )
 from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
+from ipcase.channels.forms import StepForm
 from ipcase.channels.mediation.models import MediationType
 from ipcase.core import clock
 from ipcase.core.forms import opts
@@ -283,11 +284,8 @@ class CaseFilterForm(FlaskForm):
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
 
 
-class ActionForm(FlaskForm):
-    """A workflow step: when it happened (default now) and the reasons, where the step needs them."""
-
-    reason = TextAreaField(_l("Reasons or notes"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
-    at = DateTimeLocalField(_l("When (China time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+#: a workflow step's form (its base: steps with structured details subclass it)
+ActionForm = StepForm
 
 
 class CrimeReportForm(FlaskForm):

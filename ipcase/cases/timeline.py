@@ -67,15 +67,37 @@ def render_entry(entry: TimelineEntry) -> str:
     """The entry's message in the current language."""
     template = str(MESSAGES.get(entry.event, entry.event))
     data = {}
+    extra = ""
     for key, value in (entry.data or {}).items():
+        if key == "details":
+            extra = _details(entry.data.get("action"), value)
+            continue
         if key == "fields":
             sep = "、" if str(get_locale()).startswith("zh") else ", "
             value = sep.join(str(FIELD_LABELS.get(f, f)) for f in value)
         data[key] = _localise(value)
     try:
-        return template % data
+        text = template % data
     except (KeyError, TypeError, ValueError):
-        return template
+        text = template
+    return f"{text.rstrip()} {extra}" if extra else text
+
+
+def _details(action: Any, values: Any) -> str:
+    """A step's structured details ("label: value; …"), labelled from the step's own form."""
+    from ipcase.channels.forms import describe
+    from ipcase.channels.registry import get_channel
+
+    if not isinstance(action, dict) or not isinstance(values, dict):
+        return ""
+    try:
+        form_cls = get_channel(action["channel"]).workflow.by_action[action["step"]].form
+    except (KeyError, ValueError, AttributeError):
+        form_cls = None
+    zh = str(get_locale()).startswith("zh")
+    pairs = [(str(k), str(v)) for k, v in values.items()] if form_cls is None else describe(form_cls, values)
+    colon, sep = ("：", "；") if zh else (": ", "; ")
+    return sep.join(f"{label}{colon}{value}" for label, value in pairs)
 
 
 def enum_ref(member: LabelledEnum) -> dict[str, str]:

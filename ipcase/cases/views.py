@@ -209,7 +209,7 @@ def show_case(case_id: int) -> Any:
         timeline=[(e, render_entry(e)) for e in reversed(entries)],
         party_view=party_view,
         actions=actions,
-        action_form=ActionForm() if actions else None,
+        step_forms={t.action: _step_form(t, case) for t in actions},
         diagram=_diagram(case) if not party_view else None,
         crime_stage=referrals.stage(case) if not party_view else None,
         main_case_form=MainCaseForm() if case.channel == Channel.injunction and can_edit(current_user, case) else None,
@@ -255,15 +255,19 @@ def take_action(case_id: int, action: str) -> Any:
         abort(404)
     if current_user.role not in workflow.by_action[action].roles or not can_edit_or_follow_up(case):
         abort(403)
-    form = ActionForm()
+    t = workflow.by_action[action]
+    form = _step_form(t, case)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
+            label = form[name].label.text if name in form and name not in ("reason", "at") else ""
             for message in errors:
-                flash(message, "danger")
+                flash(f"{label}: {message}" if label else message, "danger")
         return redirect(url_for(".show_case", case_id=case.id) + "#actions")
     at = clock.from_local(form.at.data) if form.at.data else None
     try:
-        taken = take(workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at)
+        taken = take(
+            workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at, details=form.details()
+        )
     except DomainError as exc:
         db.session.rollback()
         for message in exc.messages:
@@ -272,6 +276,12 @@ def take_action(case_id: int, action: str) -> Any:
         db.session.commit()
         flash(_("Done: %(action)s.", action=taken.label), "success")
     return redirect(url_for(".show_case", case_id=case.id) + "#actions")
+
+
+def _step_form(t: Any, case: Case) -> Any:
+    form = (t.form or ActionForm)()
+    form.prepare(case)
+    return form
 
 
 def _crime_forms(case: Case) -> dict[str, Any]:

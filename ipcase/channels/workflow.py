@@ -17,6 +17,7 @@ from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
+from ipcase.channels.forms import to_json
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.extensions import db
@@ -69,6 +70,10 @@ class Transition:
     is_public: bool = True
     #: further effects, run after the state changes: f(case, actor, at, state_before)
     effects: tuple[Callable[[Case, User | None, datetime, str], None], ...] = ()
+    #: the step's form when it asks for structured details (a ``StepForm`` subclass)
+    form: type | None = None
+    #: applies the details: f(case, details, actor, at); may refuse with a DomainError
+    apply: Callable[[Case, dict[str, Any], User | None, datetime], None] | None = None
 
 
 @dataclass
@@ -135,6 +140,7 @@ def take(
     reason: str = "",
     at: datetime | None = None,
     data: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Transition:
     """Take a move: check it, change the state, record the event and the timeline entry."""
     problem = why_not(workflow, case, action, actor)
@@ -156,6 +162,9 @@ def take(
         case.closed_at = at
     for effect in t.effects:
         effect(case, actor, at, before)
+    details = dict(details or {})
+    if t.apply is not None:
+        t.apply(case, details, actor, at)
     db.session.flush()
     states = workflow.states
     record(
@@ -169,6 +178,7 @@ def take(
             "from": enum_ref(states(before)),
             "to": enum_ref(states(case.state)),
             "reason": reason,
+            **({"details": {k: to_json(v) for k, v in details.items()}} if details else {}),
             **(data or {}),
         },
     )
