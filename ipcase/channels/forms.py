@@ -85,7 +85,10 @@ def describe(form_cls: type[StepForm] | None, values: dict[str, Any]) -> list[tu
 def _show(unbound: Any, value: Any) -> str:
     choices = unbound.kwargs.get("choices")
     if choices:
-        labels = {str(c[0]): c[1] for c in choices}
+        labels = {
+            str(c[0]) if isinstance(c, tuple) else str(c.value): c[1] if isinstance(c, tuple) else c.label
+            for c in choices
+        }
         if isinstance(value, list):
             return "、".join(str(labels.get(str(v), v)) for v in value)
         return str(labels.get(str(value), value))
