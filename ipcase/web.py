@@ -5,10 +5,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, has_request_context, redirect, render_template, request, session, url_for
+from flask.json.tag import JSONTag
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from ipcase.core import clock
@@ -16,7 +19,30 @@ from ipcase.core.db import configure_engine
 from ipcase.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 
 #: endpoints reachable without logging in (default deny: everything else needs a session)
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"}) | frozenset(
+    # the public portal (issue 6): its pages check the case reference and access code, or a
+    # party account, themselves; its staff routes (portal.staff_*) are not public
+    {
+        "portal.index",
+        "portal.file_step",
+        "portal.file_review",
+        "portal.file_discard",
+        "portal.access",
+        "portal.status",
+        "portal.leave",
+        "portal.act",
+        "portal.survey",
+        "portal.document",
+        "portal.register",
+        "portal.login",
+        "portal.logout",
+        "portal.my_cases",
+        "portal.link_case",
+        "portal.open_own_case",
+    }
+)
+#: the public check of an official document's authenticity (issue 5)
+PUBLIC_ENDPOINTS |= frozenset({"documents.verify"})
 
 CSP = {
     "default-src": "'self'",
@@ -64,7 +90,24 @@ def select_locale() -> str:
     return lang if lang in ("zh_CN", "en") else "zh_CN"
 
 
+class _TagLazyString(JSONTag):
+    """Lazy messages (flashed or kept in the session) are stored as the text they read now."""
+
+    __slots__ = ()
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, LazyString)
+
+    def to_json(self, value: Any) -> Any:
+        return str(value)
+
+    tag = to_json
+
+
 def configure_security(app: Flask) -> None:
+    serializer = app.session_interface.serializer  # type: ignore[attr-defined]
+    if not any(isinstance(tag, _TagLazyString) for tag in serializer.order):
+        serializer.register(_TagLazyString, index=0)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -118,14 +161,36 @@ def register_blueprints(app: Flask) -> None:
     from ipcase.admin.views import bp as admin_bp
     from ipcase.auth.views import bp as auth_bp
     from ipcase.cases.views import bp as cases_bp
+    from ipcase.credit.views import bp as credit_bp
     from ipcase.deadlines.views import bp as deadlines_bp
     from ipcase.main import bp as main_bp
+    from ipcase.portal.views import bp as portal_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(deadlines_bp, url_prefix="/deadlines")
+    app.register_blueprint(credit_bp, url_prefix="/credit")
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+    from ipcase.pools.views import bp as pools_bp
+
+    app.register_blueprint(pools_bp, url_prefix="/pools")
+    from ipcase.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
+    report_document_renderer(app)
+
+
+def report_document_renderer(app: Flask) -> None:
+    """Say at start-up which font subsetter official documents use (HarfBuzz: ~0.1 s per
+    Chinese PDF; fontTools: seconds), so a slow set-up is noticed before the first document."""
+    from ipcase.documents.render import log_subsetter
+
+    try:
+        log_subsetter(app.logger)
+    except OSError as exc:  # WeasyPrint's system libraries (Pango) missing
+        app.logger.error("documents: the PDF renderer cannot start: %s", exc)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -158,6 +223,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e: Any) -> Any:
+        # the body was refused unread; the layout's language switch would read it again and
+        # raise inside this handler: record it as empty, as werkzeug does once it parses a body
+        request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
         return page(413, _l("Too large"), _l("What you sent is too large."))
 
     @app.errorhandler(429)

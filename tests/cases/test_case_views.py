@@ -705,3 +705,15 @@ def test_recently_received_sorted_first(client_as, create_case, frozen_now):
     newer = create_case(received_at=now - timedelta(hours=1))
     commit()
     assert listed(client_as("director").get("/cases/"))[:2] == [newer.id, older.id]
+
+
+def test_a_too_large_body_on_a_staff_page_gets_a_clear_page_not_a_500(app, login_as, create_case):
+    client = login_as("examiner")
+    case = create_case()
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post(f"/cases/{case.id}/actions/docket", data={"reason": "x" * 4096})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.get_data(as_text=True)
