@@ -1,5 +1,6 @@
 """The injunction procedure: every allowed and refused move, per role; the main path and its
-branches through the web; the decision and review clocks; the link to the main case."""
+branches through the web; the decision and review clocks; the link to the main case. (The
+details each step records are tested in ``test_injunctions_steps.py``.)"""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from ipcase.channels.injunctions.states import InjunctionState as S
 from ipcase.channels.injunctions.workflow import WORKFLOW, link_main_case
 from ipcase.channels.registry import get_channel
 from ipcase.channels.workflow import available, take, why_not
+from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.extensions import db
@@ -36,8 +38,42 @@ def case(app, create_case, users):
 
 
 def put(case, state):
+    """Force a state; an injunction forced into force expired yesterday (so it may expire now)."""
     case.state = state
     case.closed_at = case.received_at if state in WORKFLOW.closed else None
+    case.expires_on = clock.today() - timedelta(days=1)
+
+
+def details(action, case=None):
+    """Valid details for each step that asks for them (none for the others)."""
+    respondent = next((p.id for p in case.parties if p.role == PartyRole.respondent), None) if case else None
+    return {
+        "grant": {"measures": "责令撤下展台上的涉案产品", "duration_days": 30},
+        "check_compliance": {
+            "checked_on": clock.today(),
+            "checked_by": "王五、赵六",
+            "complied": "complied",
+            "findings": "展位已撤下展品",
+            "record_credit": False,
+        },
+        "apply_review": {"party": respondent, "grounds": "涉案专利稳定性存疑"},
+        "lift": {"ground": "main_case_decided"},
+    }.get(action, {})
+
+
+def step(case, action, actor, reason="理由", **kw):
+    return take(WORKFLOW, case, action, actor=actor, reason=reason, details=details(action, case), **kw)
+
+
+def form_data(action, case, **extra):
+    """A step's details as its form posts them."""
+    data = {}
+    for key, value in details(action, case).items():
+        if value is True:
+            data[key] = "y"
+        elif value not in (False, None):
+            data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return data | extra
 
 
 def timeline_count(case):
@@ -71,12 +107,12 @@ def test_every_move_from_every_state(case, users, action):
         closed_at = case.closed_at
         if state not in WORKFLOW.sources_of(t):
             with pytest.raises(DomainError):
-                take(WORKFLOW, case, action, actor=users["director"], reason="理由")
+                step(case, action, users["director"])
             # refused: nothing changed
             assert (case.state, case.closed_at) == (state, closed_at), state
             assert timeline_count(case) == entries and deadline_states(case) == clocks, state
         else:
-            take(WORKFLOW, case, action, actor=users["director"], reason="理由")
+            step(case, action, users["director"])
             assert case.state == (t.target or state), state
             assert (case.closed_at is not None) == (t.closes or state in WORKFLOW.closed), state
             assert timeline_count(case) > entries, state
@@ -120,7 +156,7 @@ def test_an_examiner_cannot_grant(case, users):
     take(WORKFLOW, case, "start_review", actor=users["examiner"])
     assert why_not(WORKFLOW, case, "grant", users["examiner"])
     with pytest.raises(DomainError):
-        take(WORKFLOW, case, "grant", actor=users["examiner"])
+        step(case, "grant", users["examiner"])
     assert case.state == S.under_review
     assert deadline(case, "inj.decision").state == DeadlineState.running
 
@@ -139,7 +175,7 @@ def test_grant_needs_bond_measures_and_urgency(case, users, field, value, word):
     setattr(case, field, value)
     assert word in english(why_not(WORKFLOW, case, "grant", users["director"])).lower()
     with pytest.raises(DomainError):
-        take(WORKFLOW, case, "grant", actor=users["director"])
+        step(case, "grant", users["director"])
     assert case.state == S.under_review
     # a refusal needs no bond: "no bond → rejected"
     take(WORKFLOW, case, "refuse", actor=users["director"], reason="未提供担保")
@@ -151,7 +187,7 @@ def test_grant_needs_bond_measures_and_urgency(case, users, field, value, word):
     [
         (S.under_review, "refuse"),
         (S.served, "lift"),
-        (S.served, "check_compliance"),
+        (S.review_pending, "uphold_on_review"),
         (S.review_pending, "revoke_on_review"),
     ],
 )
@@ -159,18 +195,18 @@ def test_reasons_required(case, users, state, action):
     put(case, state)
     entries = timeline_count(case)
     with pytest.raises(DomainError):
-        take(WORKFLOW, case, action, actor=users["director"], reason="  ")
+        step(case, action, users["director"], reason="  ")
     assert case.state == state and case.closed_at is None and timeline_count(case) == entries
 
 
 def test_one_review_only(case, users):
     put(case, S.served)
-    take(WORKFLOW, case, "apply_review", actor=users["examiner"])
-    take(WORKFLOW, case, "uphold_on_review", actor=users["director"])
+    step(case, "apply_review", users["examiner"])
+    step(case, "uphold_on_review", users["director"], reason="申请人已提供充分担保")
     assert case.state == S.served
     assert "review" in english(why_not(WORKFLOW, case, "apply_review", users["examiner"])).lower()
     with pytest.raises(DomainError):
-        take(WORKFLOW, case, "apply_review", actor=users["examiner"])
+        step(case, "apply_review", users["examiner"])
     assert case.state == S.served
 
 
@@ -182,12 +218,12 @@ def test_decision_and_review_clocks(app, create_case, users, frozen_now):
     assert decision.state == DeadlineState.running and decision.due_at == received + timedelta(hours=48)
     take(WORKFLOW, c, "start_review", actor=users["examiner"], at=received + timedelta(hours=1))
     granted_at = received + timedelta(hours=20)
-    take(WORKFLOW, c, "grant", actor=users["director"], at=granted_at)
+    step(c, "grant", users["director"], at=granted_at)
     assert decision.state == DeadlineState.met and decision.met_at == granted_at
     assert "inj.review_decision" not in deadline_states(c)
     take(WORKFLOW, c, "serve", actor=users["examiner"], at=received + timedelta(hours=22))
     applied_at = received + timedelta(hours=26)
-    take(WORKFLOW, c, "apply_review", actor=users["examiner"], at=applied_at)
+    step(c, "apply_review", users["examiner"], at=applied_at)
     review = deadline(c, "inj.review_decision")
     assert review.state == DeadlineState.running and review.started_at == applied_at and review.length == 10
     assert review.due_at > applied_at + timedelta(days=9)
@@ -207,7 +243,7 @@ def open_deadlines(case):
 
 
 def post(client, case, action, reason=""):
-    return client.post(f"/cases/{case.id}/actions/{action}", data={"reason": reason})
+    return client.post(f"/cases/{case.id}/actions/{action}", data=form_data(action, case, reason=reason))
 
 
 def test_main_path_through_the_web(client, login_as, case):
@@ -224,14 +260,14 @@ def test_main_path_through_the_web(client, login_as, case):
     assert case.state == S.granted and "inj.decision" not in open_deadlines(case)
     director.post("/logout")
     examiner = login_as("examiner")
-    for action, reason in [("serve", ""), ("check_compliance", "展位已撤下展品"), ("apply_review", "")]:
-        assert post(examiner, case, action, reason).status_code == 302, action
+    for action in ["serve", "check_compliance", "apply_review"]:
+        assert post(examiner, case, action).status_code == 302, action
     db.session.refresh(case)
     assert case.state == S.review_pending and "inj.review_decision" in open_deadlines(case)
-    assert post(examiner, case, "uphold_on_review").status_code == 403
+    assert post(examiner, case, "uphold_on_review", "担保充分").status_code == 403
     examiner.post("/logout")
     director = login_as("director")
-    assert post(director, case, "uphold_on_review").status_code == 302
+    assert post(director, case, "uphold_on_review", "担保充分，禁令应予维持").status_code == 302
     db.session.refresh(case)
     assert case.state == S.served and "inj.review_decision" not in open_deadlines(case)
     assert post(director, case, "lift", "主案已作出裁决").status_code == 302

@@ -1,5 +1,7 @@
 """States of an injunction application (domain.md §6)."""
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from ipcase.core.enums import LabelledEnum
@@ -30,3 +32,52 @@ InjunctionState.set_labels(
 )
 
 CLOSED = frozenset({InjunctionState.refused, InjunctionState.lifted, InjunctionState.expired})
+
+
+# -- procedural vocabularies and pure rules (local design, domain.md §6) ----------------------------
+
+#: the longest an injunction may be granted for, in days (a local assumption: renewable)
+MAX_DURATION_DAYS = 730
+
+
+def expiry_day(granted_on: date, days: int) -> date:
+    """The day an injunction granted on ``granted_on`` for ``days`` days expires: the period
+    starts the day after the grant (P1) and ends on its last day. Holidays do not extend it: it
+    is the injunction's own life, not a time limit for a party (P3)."""
+    return granted_on + timedelta(days=days)
+
+
+class LiftGround(LabelledEnum):
+    """Why an injunction is lifted before it expires."""
+
+    main_case_decided = "main_case_decided"
+    bond = "bond"
+    circumstances_changed = "circumstances_changed"
+    on_review = "on_review"
+
+
+LiftGround.set_labels(
+    {
+        LiftGround.main_case_decided: _l("The main case has been decided"),
+        LiftGround.bond: _l("Bond issue: not provided, insufficient, or counter-security given"),
+        LiftGround.circumstances_changed: _l("The circumstances have changed"),
+        LiftGround.on_review: _l("Found on review to be unfounded"),
+    }
+)
+
+
+class Compliance(LabelledEnum):
+    """What a compliance check found."""
+
+    complied = "complied"
+    not_complied = "not_complied"
+    partly = "partly"
+
+
+Compliance.set_labels(
+    {
+        Compliance.complied: _l("Complied"),
+        Compliance.not_complied: _l("Not complied"),
+        Compliance.partly: _l("Partly complied"),
+    }
+)

@@ -6,25 +6,34 @@ asks for; the office decides within the configurable decision period (``inj.deci
 by default, counted from the application); a director grants or refuses; the decision is
 served on the respondent and the injunction stays in force, with compliance checks, until it
 expires or a director lifts it. The respondent may ask for a review once; the review is decided
-within ``inj.review_decision`` (10 days) and either upholds the injunction or revokes it.
+within ``inj.review_decision`` (10 days) and either upholds the injunction or revokes it, with
+reasons either way.
 
 Each row: the action, who may take it, from which states to which, the procedural event it
-records (which meets and starts the periods), its conditions and the documents it calls for."""
+records (which meets and starts the periods), its conditions, the documents it calls for and —
+where the office records more than a time and reasons — its form (``forms.py``) and the
+``apply`` that checks and applies the details: the measures ordered and the duration (which
+sets the expiry day the expiry step waits for), the compliance checks (rows of
+``injunction_checks``; a failed one may go on the respondent's credit record), the review
+application and the ground for lifting. A refused step changes nothing and says why."""
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
-from ipcase.cases.enums import Channel, EntryKind
+from ipcase.cases.enums import Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
 from ipcase.cases.permissions import can_edit
 from ipcase.cases.timeline import record
-from ipcase.channels.injunctions.models import InjunctionCase
-from ipcase.channels.injunctions.states import CLOSED
+from ipcase.channels.injunctions import forms as f
+from ipcase.channels.injunctions.models import InjunctionCase, InjunctionCheck
+from ipcase.channels.injunctions.states import CLOSED, MAX_DURATION_DAYS, Compliance, LiftGround, expiry_day
 from ipcase.channels.injunctions.states import InjunctionState as S
 from ipcase.channels.workflow import Transition, Workflow
+from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline
 from ipcase.extensions import db
@@ -71,6 +80,118 @@ def first_review(case: Case) -> Any:
     return None
 
 
+def expiry_reached(case: Case) -> Any:
+    """An injunction expires on the day set when it was granted, not before."""
+    expires_on = getattr(case, "expires_on", None)
+    if expires_on is None:
+        return _l("No expiry date is recorded for this injunction: lift it instead.")
+    if clock.today() < expires_on:
+        return _l("The injunction is in force until %(day)s.", day=expires_on.isoformat())
+    return None
+
+
+# -- applying the details of a step: each may refuse with a DomainError ------------------------
+
+
+def _local_day(at: datetime) -> Any:
+    return clock.to_local(at).date()
+
+
+def _required(details: dict[str, Any], key: str, message: Any) -> str:
+    value = str(details.get(key) or "").strip()
+    if not value:
+        raise DomainError((key, message))
+    details[key] = value
+    return value
+
+
+def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
+    try:
+        return enum(details.get(key))
+    except ValueError:
+        raise DomainError((key, message)) from None
+
+
+def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The measures ordered and for how long: the injunction expires on the duration's last day."""
+    measures = _required(details, "measures", _l("State the measures ordered."))
+    days = details.get("duration_days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DURATION_DAYS:
+        raise DomainError(
+            ("duration_days", _l("Give the duration: 1 to %(max)d days.", max=MAX_DURATION_DAYS)),
+        )
+    case.ordered_measures = measures  # type: ignore[attr-defined]
+    case.granted_at = at  # type: ignore[attr-defined]
+    case.duration_days = days  # type: ignore[attr-defined]
+    case.expires_on = expiry_day(_local_day(at), days)  # type: ignore[attr-defined]
+
+
+def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """A compliance check, on a day between the grant and now; a failed one may be recorded
+    against the respondent as a decision not performed ([85]34 by analogy)."""
+    from ipcase.credit.models import CreditEventKind
+    from ipcase.credit.operations import record_event
+
+    checked_on = details.get("checked_on")
+    if checked_on is None:
+        raise DomainError(("checked_on", _l("Give the day of the check.")))
+    if checked_on > _local_day(at):
+        raise DomainError(("checked_on", _l("A check is recorded once made: its day cannot be after the step's.")))
+    granted_at = getattr(case, "granted_at", None)
+    if granted_at is not None and checked_on < _local_day(granted_at):
+        raise DomainError(
+            (
+                "checked_on",
+                _l(
+                    "The injunction was granted on %(day)s: a check comes after.",
+                    day=_local_day(granted_at).isoformat(),
+                ),
+            )
+        )
+    checked_by = _required(details, "checked_by", _l("Say who made the check."))
+    complied = _choice(details, "complied", Compliance, _l("Choose what the check found."))
+    findings = _required(details, "findings", _l("Describe what the check found."))
+    credit = bool(details.get("record_credit"))
+    if credit and complied == Compliance.complied:
+        raise DomainError(("record_credit", _l("The respondent complied: there is nothing to record against them.")))
+    case.checks.append(  # type: ignore[attr-defined]
+        InjunctionCheck(
+            checked_on=checked_on,
+            checked_by=checked_by,
+            complied=complied,
+            findings=findings,
+            recorded_by_id=actor.id if actor is not None else None,
+        )
+    )
+    db.session.flush()
+    if credit:
+        for party in case.parties:
+            if party.role == PartyRole.respondent:
+                record_event(case, party, CreditEventKind.decision_unperformed, actor=actor, at=at, note=findings)
+
+
+def apply_for_review(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    party = next(
+        (p for p in case.parties if p.id == details.get("party") and p.role == PartyRole.respondent),
+        None,
+    )
+    if party is None:
+        raise DomainError(("party", _l("Choose the respondent who asks for the review.")))
+    _required(details, "grounds", _l("Give the grounds for review."))
+    details["party"] = party.name
+    details["party_id"] = party.id
+
+
+def lift_injunction(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _choice(details, "ground", LiftGround, _l("Choose the ground for lifting."))
+
+
+def injunction_expired(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    expires_on = getattr(case, "expires_on", None)
+    if expires_on is not None and _local_day(at) < expires_on:
+        raise DomainError(("at", _l("The injunction is in force until %(day)s.", day=expires_on.isoformat())))
+
+
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
     T(
@@ -90,6 +211,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(urgency_stated, bond_recorded, measures_requested),
         documents=("injunction_decision",),
         kind=EntryKind.positive,
+        form=f.GrantForm,
+        apply=grant_injunction,
     ),
     T(
         "refuse",
@@ -117,9 +240,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.served, S.review_pending}),
         None,
         OFFICE,
-        needs_reason=True,
         kind=EntryKind.info,
         is_public=False,
+        form=f.ComplianceForm,
+        apply=check_compliance,
     ),
     T(
         "apply_review",
@@ -129,6 +253,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         OFFICE,
         event="review_applied",
         guards=(first_review,),
+        form=f.ReviewApplicationForm,
+        apply=apply_for_review,
     ),
     T(
         "uphold_on_review",
@@ -137,6 +263,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.served,
         DIRECTOR,
         event="review_decided",
+        needs_reason=True,
         documents=("review_decision",),
         kind=EntryKind.positive,
     ),
@@ -161,6 +288,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         closes=True,
         documents=("lifting_decision",),
+        form=f.LiftForm,
+        apply=lift_injunction,
     ),
     T(
         "expire",
@@ -169,6 +298,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.expired,
         OFFICE,
         closes=True,
+        guards=(expiry_reached,),
+        apply=injunction_expired,
     ),
 )
 

@@ -6,24 +6,38 @@ linkage centre share one table: request → notice to state views served on the 
 or stays silent ([85]66) → sessions ([85]67) → an agreement or none ([85]69) → the follow-up that
 gives the agreement force: judicial confirmation (人民调解法第33条), notarisation ([85]69) or an
 arbitral award / arbitration mediation statement (仲裁法第49–52条). A failed or refused mediation
-may be referred to adjudication.
+may be referred to adjudication: a linked adjudication case opens at the receiving office.
 
 Each row: the action, who may take it, from which states to which, the procedural event it
-records (which meets and starts the periods of ``ipcase.deadlines.rules``), its conditions and
-the documents it calls for."""
+records (which meets and starts the periods of ``ipcase.deadlines.rules``), its conditions, the
+documents it calls for and — where the mediator records more than a time and reasons — its form
+(``forms.py``) and the ``apply`` that checks and applies those details: the mediator chosen at
+docketing, each session (``mediation_sessions``), the agreement's terms, the follow-up and its
+result. A refused step changes nothing and says why."""
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
-from ipcase.cases.enums import AssignmentRole, EntryKind, RightType
+from ipcase.cases.enums import AssignmentRole, Channel, EntryKind, RightType
 from ipcase.cases.models import Case
-from ipcase.channels.mediation.states import CLOSED
+from ipcase.channels.mediation import forms as f
+from ipcase.channels.mediation.states import (
+    CLOSED,
+    ArbitralForm,
+    FailureGround,
+    FollowUp,
+    SessionOutcome,
+    agreement_problems,
+)
 from ipcase.channels.mediation.states import MediationState as S
 from ipcase.channels.workflow import Transition, Workflow, period_over
+from ipcase.core import clock
+from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
 from ipcase.deadlines.rules import RULES
 from ipcase.extensions import db
@@ -43,8 +57,14 @@ _PURPOSE = {rule.id: rule.purpose for rule in RULES}
 # -- guards: each returns why the move is not possible, or None --------------------------------
 
 
+def _mediators(case: Case) -> list[User]:
+    return [a.user for a in case.assignments if a.role == AssignmentRole.mediator]
+
+
 def mediator_assigned(case: Case) -> Any:
-    if not any(a.role == AssignmentRole.mediator for a in case.assignments):
+    """No docketing without a mediator: one is assigned, or the pool offers one to choose at
+    docketing (the step then assigns them)."""
+    if not _mediators(case) and not f.mediator_pool(case):
         return _l("Assign a mediator to the case first.")
     return None
 
@@ -52,6 +72,18 @@ def mediator_assigned(case: Case) -> Any:
 def patent_recorded(case: Case) -> Any:
     if not any(r.right_type == RightType.patent for r in case.rights):
         return _l("Record the patent or patent application in dispute.")
+    return None
+
+
+def notarisable(case: Case) -> Any:
+    """[85]69: a notarial deed makes the agreement enforceable only with a payment clause and the
+    respondent's undertaking to accept enforcement."""
+    amount = getattr(case, "agreed_amount", None)
+    if amount is None or amount <= 0 or not getattr(case, "enforcement_undertaking", False):
+        return _l(
+            "Notarisation gives enforceability only to an agreement with a payment and the respondent's "
+            "undertaking to accept enforcement ([85]69)."
+        )
     return None
 
 
@@ -112,6 +144,201 @@ def other_route_chosen(case: Case, actor: User | None, at: datetime, before: str
             _cancel(case, deadline, actor, at, str(_l("The parties chose another follow-up.")))
 
 
+# -- applying the details of a step: each may refuse with a DomainError ------------------------
+
+
+def _required(details: dict[str, Any], key: str, message: Any) -> str:
+    value = str(details.get(key) or "").strip()
+    if not value:
+        raise DomainError((key, message))
+    details[key] = value
+    return value
+
+
+def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
+    try:
+        return enum(details.get(key))
+    except ValueError:
+        raise DomainError((key, message)) from None
+
+
+def _local_day(at: datetime) -> date:
+    return clock.to_local(at).date()
+
+
+def choose_mediator(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The case's mediator: the one assigned, or the one chosen from the pool, whom the step
+    assigns (through ``assign_staff``, so its eligibility and recusal checks apply)."""
+    from ipcase.cases.operations import assign_staff
+
+    chosen = details.get("mediator")
+    assigned = _mediators(case)
+    if assigned:
+        if chosen and chosen not in {u.id for u in assigned}:
+            raise DomainError(
+                ("mediator", _l("A mediator is already assigned; change the assignment under Staff first."))
+            )
+        details["mediator"] = "、".join(u.display_name for u in assigned)
+        details["mediator_id"] = assigned[0].id
+        return
+    if not chosen:
+        raise DomainError(("mediator", _l("Choose the mediator: nobody mediates this case yet.")))
+    user = next((u for u in f.mediator_pool(case) if u.id == chosen), None)
+    if user is None:
+        raise DomainError(("mediator", _l("Choose a mediator of this organisation's pool.")))
+    assign_staff(case, user, AssignmentRole.mediator, actor=actor)
+    details["mediator"] = user.display_name
+    details["mediator_id"] = user.id
+
+
+def record_session(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """A session as held ([85]67): after docketing and no later than it is recorded, in a place
+    or online, with who came and what it came to."""
+    from ipcase.channels.mediation.models import MediationSession
+
+    if not details.get("held_at"):
+        raise DomainError(("held_at", _l("Give the date and time of the session.")))
+    held = clock.from_local(details["held_at"])
+    if held > at:
+        raise DomainError(("held_at", _l("A session is recorded once held: its time cannot be after the step's.")))
+    docketed = case.docketed_at.replace(second=0, microsecond=0) if case.docketed_at else None
+    if docketed is not None and held < docketed:
+        raise DomainError(
+            (
+                "held_at",
+                _l(
+                    "Sessions are held after docketing (%(time)s).",
+                    time=clock.to_local(docketed).strftime("%Y-%m-%d %H:%M"),
+                ),
+            )
+        )
+    online = bool(details.get("online"))
+    place = str(details.get("place") or "").strip()
+    if not online and not place:
+        raise DomainError(("place", _l("Give the place of the session, or mark it as held online.")))
+    outcome = _choice(details, "outcome", SessionOutcome, _l("Choose what the session came to."))
+    both = bool(details.get("requester_present")) and bool(details.get("respondent_present"))
+    if outcome == SessionOutcome.agreement_in_principle and not both:
+        raise DomainError(("outcome", _l("An agreement in principle needs both parties at the session.")))
+    following = details.get("next_session_at")
+    next_at = clock.from_local(following) if following else None
+    if next_at is not None and outcome == SessionOutcome.failed:
+        raise DomainError(
+            ("next_session_at", _l("A failed session sets no next one: record that the mediation ended instead."))
+        )
+    if next_at is not None and next_at <= held:
+        raise DomainError(("next_session_at", _l("The next session comes after this one.")))
+    case.sessions.append(  # type: ignore[attr-defined]
+        MediationSession(
+            held_at=held,
+            online=online,
+            place=place,
+            requester_present=bool(details.get("requester_present")),
+            respondent_present=bool(details.get("respondent_present")),
+            outcome=outcome,
+            next_session_at=next_at,
+            recorded_by_id=actor.id if actor is not None else None,
+        )
+    )
+    details["place"] = place
+
+
+def record_failure(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _choice(details, "ground", FailureGround, _l("Choose why no agreement was reached."))
+
+
+def _decimal(details: dict[str, Any], key: str) -> Decimal | None:
+    value = details.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise DomainError((key, _l("Give an amount in yuan, e.g. 30000.00."))) from None
+
+
+def record_agreement(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The agreement's terms ([85]69): the 30-day window for judicial confirmation runs from the
+    moment it takes effect, the step's time (人民调解法第33条)."""
+    amount = _decimal(details, "amount")
+    terms = str(details.get("terms") or "").strip()
+    due_on = details.get("due_on")
+    instalments = details.get("instalments")
+    problems = agreement_problems(amount, terms, due_on, instalments, _local_day(at))
+    if problems:
+        raise DomainError(*problems)
+    assert amount is not None
+    if amount > 0 and not instalments:
+        instalments = 1
+    case.agreed_at = at  # type: ignore[attr-defined]
+    case.agreed_amount = amount  # type: ignore[attr-defined]
+    case.agreement_terms = terms  # type: ignore[attr-defined]
+    case.payment_due_on = due_on  # type: ignore[attr-defined]
+    case.instalments = instalments  # type: ignore[attr-defined]
+    case.enforcement_undertaking = bool(details.get("enforcement_undertaking"))  # type: ignore[attr-defined]
+    details.update(amount=amount, terms=terms, instalments=instalments)
+
+
+def _follow_up(case: Case, kind: FollowUp | None, body: str, case_no: str = "") -> None:
+    case.follow_up = kind  # type: ignore[attr-defined]
+    case.follow_up_body = body  # type: ignore[attr-defined]
+    case.follow_up_case_no = case_no  # type: ignore[attr-defined]
+    case.follow_up_result_no = ""  # type: ignore[attr-defined]
+
+
+def apply_for_confirmation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    court = _required(details, "court", _l("Name the court asked to confirm the agreement."))
+    _follow_up(case, FollowUp.judicial_confirmation, court, str(details.get("court_case_no") or "").strip())
+
+
+def apply_for_notarisation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    office = _required(details, "notary_office", _l("Name the notary office."))
+    _follow_up(case, FollowUp.notarisation, office)
+
+
+def apply_for_award(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    commission = _required(details, "commission", _l("Name the arbitration commission."))
+    _choice(details, "form", ArbitralForm, _l("Choose an award or an arbitration mediation statement."))
+    _follow_up(case, FollowUp.arbitral_award, commission, str(details.get("arbitration_case_no") or "").strip())
+
+
+def record_follow_up_result(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The ruling, notarial deed or award obtained, by its number."""
+    number = _required(details, "number", _l("Give the number of the ruling, notarial deed or award."))
+    issued_on = details.get("issued_on")
+    if issued_on is not None and issued_on > _local_day(at):
+        raise DomainError(("issued_on", _l("The document cannot be issued after the step is recorded.")))
+    case.follow_up_result_no = number  # type: ignore[attr-defined]
+
+
+def follow_up_refused(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """Back to the agreement: the refused follow-up is on the timeline; another may be sought."""
+    _follow_up(case, None, "")
+
+
+def refer_to_adjudication(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """A linked adjudication case opens at the receiving office, carrying the file."""
+    from ipcase.cases.transfers import refer_case
+
+    office = next(
+        (o for o in f.receiving_organisations(case, Channel.adjudication) if o.id == details.get("organisation")),
+        None,
+    )
+    if office is None:
+        raise DomainError(("organisation", _l("Choose an active office of the region that decides patent disputes.")))
+    new = refer_case(
+        case,
+        channel=Channel.adjudication,
+        organisation=office,
+        actor=actor,
+        at=at,
+        reason=str(_l("The mediation ended without agreement: referred to administrative adjudication.")),
+    )
+    details["organisation"] = office.name
+    details["organisation_id"] = office.id
+    details["new_case"] = new.number
+
+
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
     # -- before docketing: B2–B4' ([85]65–66) ---------------------------------------------------
@@ -143,6 +370,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         documents=("mediation_docketing_notice",),
         effects=(mark_docketed,),
         kind=EntryKind.positive,
+        form=f.DocketForm,
+        apply=choose_mediator,
     ),
     T(
         "docket_ownership",
@@ -155,6 +384,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         documents=("mediation_docketing_notice",),
         effects=(docketing_decided, mark_docketed),
         kind=EntryKind.positive,
+        form=f.DocketForm,
+        apply=choose_mediator,
     ),
     T(
         "refuse_docketing",
@@ -188,6 +419,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.in_session,
         STAFF,
         documents=("mediation_record",),
+        form=f.SessionForm,
+        apply=record_session,
     ),
     T(
         "requester_absent",
@@ -221,6 +454,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         documents=("mediation_agreement",),
         effects=(mediation_concluded,),
         kind=EntryKind.positive,
+        form=f.AgreementForm,
+        apply=record_agreement,
     ),
     T(
         "mediation_failed",
@@ -232,6 +467,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         closes=True,
         documents=("mediation_cancellation_notice",),
         kind=EntryKind.negative,
+        form=f.FailureForm,
+        apply=record_failure,
     ),
     T(
         "withdraw",
@@ -253,6 +490,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         event="confirmation_applied",
         documents=("judicial_confirmation_application",),
+        form=f.ConfirmationForm,
+        apply=apply_for_confirmation,
     ),
     T(
         "apply_notarisation",
@@ -260,8 +499,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.agreement_reached}),
         S.confirmation_pending,
         STAFF,
+        guards=(notarisable,),
         documents=("notarisation_application",),
         effects=(other_route_chosen,),
+        form=f.NotarisationForm,
+        apply=apply_for_notarisation,
     ),
     T(
         "apply_award",
@@ -271,6 +513,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         documents=("arbitration_agreement",),
         effects=(other_route_chosen,),
+        form=f.AwardForm,
+        apply=apply_for_award,
     ),
     T(
         "close_agreed",
@@ -289,6 +533,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         closes=True,
         kind=EntryKind.positive,
+        form=f.FollowUpResultForm,
+        apply=record_follow_up_result,
     ),
     T(
         "follow_up_refused",
@@ -298,6 +544,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         needs_reason=True,
         kind=EntryKind.negative,
+        apply=follow_up_refused,
     ),
     # -- after a failed or refused mediation -----------------------------------------------------
     T(
@@ -307,6 +554,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.referred,
         STAFF,
         guards=(patent_recorded,),
+        form=f.AdjudicationReferralForm,
+        apply=refer_to_adjudication,
     ),
 )
 

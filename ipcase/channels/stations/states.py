@@ -49,3 +49,71 @@ CLOSED = frozenset(
         StationState.transferred,
     }
 )
+
+
+# -- procedural vocabularies ------------------------------------------------------------------------
+
+
+class OnSiteMeasure(LabelledEnum):
+    """What the workstation has done on site ([EXPO]7, [EXPO-G]14)."""
+
+    withdraw_exhibits = "withdraw_exhibits"
+    cover_exhibits = "cover_exhibits"
+    seal_materials = "seal_materials"
+    remove_display_boards = "remove_display_boards"
+    takedown_links = "takedown_links"
+    stop_sales = "stop_sales"
+
+
+OnSiteMeasure.set_labels(
+    {
+        OnSiteMeasure.withdraw_exhibits: _l("Withdraw the exhibits (撤展)"),
+        OnSiteMeasure.cover_exhibits: _l("Cover the exhibits (遮盖)"),
+        OnSiteMeasure.seal_materials: _l("Seal brochures and promotional material (封存宣传资料)"),
+        OnSiteMeasure.remove_display_boards: _l("Remove display boards (撤下展板)"),
+        OnSiteMeasure.takedown_links: _l("Delete, block or disconnect links (删除链接)"),
+        OnSiteMeasure.stop_sales: _l("Stop sales on site (停止销售)"),
+    }
+)
+
+
+class NoticeMethod(LabelledEnum):
+    """How the respondent was told of the complaint ([EXPO]12)."""
+
+    in_person = "in_person"
+    organiser = "organiser"
+    phone = "phone"
+    written = "written"
+    electronic = "electronic"
+
+
+NoticeMethod.set_labels(
+    {
+        NoticeMethod.in_person: _l("In person at the booth or shop"),
+        NoticeMethod.organiser: _l("Through the organiser"),
+        NoticeMethod.phone: _l("By telephone"),
+        NoticeMethod.written: _l("Written notice delivered"),
+        NoticeMethod.electronic: _l("Electronically (e-mail, message, platform)"),
+    }
+)
+
+
+class ResponsePosition(LabelledEnum):
+    """What the respondent's response says ([EXPO]13–14, [EXPO-G]14)."""
+
+    denies = "denies"
+    admits = "admits"
+    invalidation = "invalidation"
+    licensed = "licensed"
+    other = "other"
+
+
+ResponsePosition.set_labels(
+    {
+        ResponsePosition.denies: _l("Denies infringement"),
+        ResponsePosition.admits: _l("Admits the infringement"),
+        ResponsePosition.invalidation: _l("Says an invalidation request is pending"),
+        ResponsePosition.licensed: _l("Claims a licence or prior right"),
+        ResponsePosition.other: _l("Other"),
+    }
+)

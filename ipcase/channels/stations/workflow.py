@@ -7,7 +7,14 @@ incomplete one is sent back for supplementary material and, if not supplemented,
 to answer ([EXPO]12–13, [EXPO-G]14); with the answer in or the period over the office decides:
 on-site measures (withdraw or cover exhibits, seal brochures, take down links), referral to
 adjudication or mediation, or closing without measures. A case still open when the exhibition
-closes is transferred to the competent office within 15 working days."""
+closes is transferred to the competent office within 15 working days.
+
+Steps that record more than a time and reasons have a form (``forms.py``) and an ``apply`` that
+checks and applies the details: the office the complaint goes to, how the respondent was told,
+the response, the measures (rows of ``station_measures``; each also records an exhibitor
+violation in the respondent's credit history, which flags repeat exhibitors). A referral or a
+transfer opens the linked case at the receiving organisation with the file. A refused step
+changes nothing and says why."""
 
 from datetime import datetime
 from typing import Any
@@ -18,9 +25,13 @@ from flask_babel import lazy_gettext as _l
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
-from ipcase.channels.stations.states import CLOSED
+from ipcase.channels.mediation.forms import receiving_organisations
+from ipcase.channels.stations import forms as f
+from ipcase.channels.stations.states import CLOSED, NoticeMethod, OnSiteMeasure, ResponsePosition
 from ipcase.channels.stations.states import StationState as S
 from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, period_over
+from ipcase.core import clock
+from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
 from ipcase.extensions import db
 from ipcase.organisations.models import HostType
@@ -66,6 +77,14 @@ def at_an_exhibition(case: Case) -> Any:
     host = case.organisation.host_type if case.organisation else None
     if host not in (None, HostType.exhibition):
         return _l("Only complaints made at an exhibition are transferred when it closes.")
+    return _exhibition_running(case, clock.today())
+
+
+def _exhibition_running(case: Case, day: Any) -> Any:
+    """The station's exhibition dates, where recorded, say when it closes."""
+    ends_on = case.organisation.exhibition_ends_on if case.organisation else None
+    if ends_on is not None and day < ends_on:
+        return _l("The exhibition runs until %(day)s: it has not closed yet.", day=ends_on.isoformat())
     return None
 
 
@@ -86,6 +105,129 @@ def stop_forwarding_clock(case: Case, actor: User | None, at: datetime, before: 
     [EXPO]11): the clock restarts when the material is supplemented."""
     for d in _open_periods(case, "sta.forward"):
         _cancel(d, actor, at, str(_l("Supplementary material requested")))
+
+
+# -- applying the details of a step: each may refuse with a DomainError ------------------------
+
+
+def _required(details: dict[str, Any], key: str, message: Any) -> str:
+    value = str(details.get(key) or "").strip()
+    if not value:
+        raise DomainError((key, message))
+    details[key] = value
+    return value
+
+
+def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
+    try:
+        return enum(details.get(key))
+    except ValueError:
+        raise DomainError((key, message)) from None
+
+
+def _receiver(case: Case, details: dict[str, Any], channel: Channel) -> Any:
+    found = next((o for o in receiving_organisations(case, channel) if o.id == details.get("organisation")), None)
+    if found is None:
+        message = (
+            _l("Choose an active office or mediation centre of the region.")
+            if channel == Channel.mediation
+            else _l("Choose an active office of the region that decides patent disputes.")
+        )
+        raise DomainError(("organisation", message))
+    details["organisation"] = found.name
+    details["organisation_id"] = found.id
+    return found
+
+
+def forward_to_office(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    office = _receiver(case, details, Channel.adjudication)
+    case.forwarded_to_id = office.id  # type: ignore[attr-defined]
+
+
+def record_notice(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _choice(details, "method", NoticeMethod, _l("Choose how the respondent was notified."))
+
+
+def record_response(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _choice(details, "position", ResponsePosition, _l("Choose the respondent's position."))
+    _required(details, "summary", _l("Summarise the response."))
+
+
+def record_measures(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The measures taken on site ([EXPO-G]14), one row each; the respondents' credit history
+    records the violation (twice or more flags a repeat exhibitor, domain.md §5.1)."""
+    from ipcase.channels.stations.models import StationMeasure
+    from ipcase.credit.models import CreditEventKind
+    from ipcase.credit.operations import record_event
+
+    chosen = details.get("measures") or []
+    if isinstance(chosen, str):
+        chosen = [chosen]
+    try:
+        kinds = list(dict.fromkeys(OnSiteMeasure(v) for v in chosen))
+    except ValueError:
+        raise DomainError(("measures", _l("Choose measures from the list."))) from None
+    if not kinds:
+        raise DomainError(("measures", _l("Choose at least one measure taken.")))
+    items = _required(details, "items", _l("Say which exhibits, materials or links the measures concern."))
+    complied = bool(details.get("respondent_complied"))
+    for kind in kinds:
+        case.measures.append(  # type: ignore[attr-defined]
+            StationMeasure(
+                kind=kind,
+                items=items,
+                respondent_complied=complied,
+                taken_at=at,
+                recorded_by_id=actor.id if actor is not None else None,
+            )
+        )
+    db.session.flush()
+    details["measures"] = [k.value for k in kinds]
+    for party in case.parties:
+        if party.role == PartyRole.respondent:
+            record_event(case, party, CreditEventKind.exhibitor_violation, actor=actor, at=at)
+
+
+def _refer(
+    case: Case, details: dict[str, Any], actor: User | None, at: datetime, channel: Channel, reason: Any
+) -> None:
+    from ipcase.cases.transfers import refer_case
+
+    target = _receiver(case, details, channel)
+    fields = {}
+    if channel == Channel.mediation:
+        from ipcase.channels.mediation.models import MediationType
+
+        fields["mediation_type"] = _choice(
+            details, "mediation_type", MediationType, _l("Choose the type of mediation.")
+        ).value
+    new = refer_case(case, channel=channel, organisation=target, actor=actor, at=at, reason=str(reason), fields=fields)
+    details["new_case"] = new.number
+
+
+def refer_to_adjudication(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _refer(case, details, actor, at, Channel.adjudication, _l("Complaint referred for administrative adjudication."))
+
+
+def refer_to_mediation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _refer(case, details, actor, at, Channel.mediation, _l("Complaint referred for mediation."))
+
+
+def transfer_after_exhibition(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    _refer(
+        case,
+        details,
+        actor,
+        at,
+        Channel.adjudication,
+        _l("The exhibition closed with the complaint unfinished: transferred to the competent office."),
+    )
+
+
+def exhibition_has_closed(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    problem = _exhibition_running(case, clock.to_local(at).date())
+    if problem:
+        raise DomainError(("at", problem))
 
 
 T = Transition
@@ -129,6 +271,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         event="forwarded",
         guards=(complaint_materials,),
         documents=("complaint_forwarding_notice",),
+        form=f.ForwardForm,
+        apply=forward_to_office,
     ),
     T(
         "notify_respondent",
@@ -138,6 +282,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         event="respondent_notified",
         documents=("respondent_notice",),
+        form=f.NoticeForm,
+        apply=record_notice,
     ),
     T(
         "receive_response",
@@ -146,6 +292,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.under_review,
         ON_SITE,
         event="response_filed",
+        form=f.ResponseForm,
+        apply=record_response,
     ),
     T(
         "response_lapsed",
@@ -164,6 +312,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         documents=("onsite_measures_notice",),
         kind=EntryKind.positive,
+        form=f.MeasuresForm,
+        apply=record_measures,
     ),
     T(
         "record_further_measures",
@@ -173,6 +323,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         needs_reason=True,
         documents=("onsite_measures_notice",),
+        form=f.MeasuresForm,
+        apply=record_measures,
     ),
     T(
         "resolve",
@@ -202,6 +354,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         closes=True,
         documents=("referral_letter",),
+        form=f.AdjudicationReferralForm,
+        apply=refer_to_adjudication,
     ),
     T(
         "refer_to_mediation",
@@ -211,6 +365,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         closes=True,
         documents=("referral_letter",),
+        form=f.MediationReferralForm,
+        apply=refer_to_mediation,
     ),
     T(
         "withdraw",
@@ -230,6 +386,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         ON_SITE,
         event="exhibition_closed",
         guards=(at_an_exhibition,),
+        apply=exhibition_has_closed,
     ),
     T(
         "transfer",
@@ -240,6 +397,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         event="transferred",
         closes=True,
         documents=("case_transfer_letter",),
+        form=f.TransferForm,
+        apply=transfer_after_exhibition,
     ),
 )
 
