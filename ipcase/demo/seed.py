@@ -1008,7 +1008,7 @@ _CASES: list[DemoCase] = [
         right=_patent(
             2021, 2, 2864115, "一种汽车座椅调节机构", "成都长源汽车零部件有限公司", date(2021, 11, 3), date(2022, 6, 14)
         ),
-        state=AdjudicationState.closed_cancelled,
+        state=AdjudicationState.transferred,
         summary="被请求人在答辩期内提出管辖异议，侵权行为地与住所地均在重庆，异议成立，案件移送重庆市知识产权局。",
         channel_data={
             "requests": "责令被请求人停止制造、销售被控侵权调节机构。",
@@ -1396,11 +1396,13 @@ def seed_demo() -> int:
     now = clock.now()
     orgs = _create_organisations(clock.today())
     users = _create_users(orgs)
+    _create_pool_profiles(users, clock.today())
     opened: dict[str, Case] = {}
     # In order of receipt, as at a real front desk: numbers then rise with time, and a case
     # referred from another exists before the case it was referred to.
     for index, spec in sorted(enumerate(_CASES), key=lambda item: (-item[1].received[0], item[1].received[1:])):
         opened[spec.key or str(index)] = _open_case(spec, orgs, users, opened, now)
+    _classify_rights(opened.values())
     db.session.flush()
     return len(opened)
 
@@ -1491,7 +1493,87 @@ def _open_case(
         case.referred_from_id = opened[spec.referred_from].id
     if spec.main_case:
         case.main_case_id = opened[spec.main_case].id  # type: ignore[attr-defined]
+    _step_details(case, actor=actor, now=now)
     return case
+
+
+def _step_details(case: Case, *, actor: User, now: datetime) -> None:
+    """What the steps the state says were taken would have recorded: the sessions held and the
+    agreement of a mediation, the measures taken on site, the injunction as granted."""
+    from ipcase.channels.injunctions.states import expiry_day
+    from ipcase.channels.mediation.models import MediationSession
+    from ipcase.channels.mediation.states import FollowUp, SessionOutcome
+    from ipcase.channels.stations.models import StationMeasure
+    from ipcase.channels.stations.states import OnSiteMeasure
+
+    start = case.docketed_at or case.received_at
+    end = min(case.closed_at or now, now)
+
+    def between(hours: float) -> datetime:
+        return max(min(start + timedelta(hours=hours), end - timedelta(minutes=30)), start)
+
+    if case.channel == Channel.mediation and case.docketed_at is not None:
+        held = between(24 * 7)
+        agreed = case.state in {MediationState.agreement_reached, MediationState.confirmation_pending}
+        agreed = agreed or case.state == MediationState.closed_agreed
+        adjourned = case.state == MediationState.in_session
+        outcome = SessionOutcome.adjourned if adjourned else SessionOutcome.agreement_in_principle
+        if case.state == MediationState.closed_failed:
+            outcome = SessionOutcome.failed
+        if case.state != MediationState.docketed:
+            case.sessions.append(  # type: ignore[attr-defined]
+                MediationSession(
+                    held_at=held,
+                    place=case.organisation.address or case.organisation.name,
+                    requester_present=True,
+                    respondent_present=True,
+                    outcome=outcome,
+                    next_session_at=now + timedelta(days=5) if adjourned else None,
+                    recorded_by_id=actor.id,
+                )
+            )
+        if agreed:
+            claimed = case.claimed_amount or Decimal("0")  # type: ignore[attr-defined]
+            case.agreed_at = between(24 * 7 + 2)  # type: ignore[attr-defined]
+            case.agreed_amount = (claimed * Decimal("0.6")).quantize(Decimal("0.01"))  # type: ignore[attr-defined]
+            case.payment_due_on = clock.to_local(case.agreed_at).date() + timedelta(days=30)  # type: ignore[attr-defined]
+            case.instalments = 1  # type: ignore[attr-defined]
+            case.agreement_terms = "被请求人停止制造、销售涉案产品，并销毁库存。"  # type: ignore[attr-defined]
+            case.enforcement_undertaking = True  # type: ignore[attr-defined]
+            if case.mediation_type == MediationType.arbitral:  # type: ignore[attr-defined]
+                case.follow_up, case.follow_up_body = FollowUp.arbitral_award, "成都仲裁委员会"  # type: ignore[attr-defined]
+            elif case.state != MediationState.agreement_reached:
+                case.follow_up, case.follow_up_body = FollowUp.judicial_confirmation, "成都市中级人民法院"  # type: ignore[attr-defined]
+            if case.state == MediationState.closed_agreed and case.follow_up:  # type: ignore[attr-defined]
+                case.follow_up_result_no = "（2026）川01民特46号"  # type: ignore[attr-defined]
+    elif case.channel == Channel.station and case.state in {StationState.measures_taken, StationState.resolved}:
+        exhibition = case.organisation.host_type == HostType.exhibition
+        kinds = (
+            (OnSiteMeasure.withdraw_exhibits, OnSiteMeasure.seal_materials)
+            if exhibition
+            else (OnSiteMeasure.stop_sales,)
+        )
+        for kind in kinds:
+            case.measures.append(  # type: ignore[attr-defined]
+                StationMeasure(
+                    kind=kind,
+                    items=f"{case.booth}涉案商品及宣传资料",  # type: ignore[attr-defined]
+                    respondent_complied=True,
+                    taken_at=between(3),
+                    recorded_by_id=actor.id,
+                )
+            )
+    elif case.channel == Channel.injunction and case.state in {
+        InjunctionState.granted,
+        InjunctionState.served,
+        InjunctionState.review_pending,
+        InjunctionState.lifted,
+        InjunctionState.expired,
+    }:
+        case.granted_at = between(20)  # type: ignore[attr-defined]
+        case.ordered_measures = case.requested_measures  # type: ignore[attr-defined]
+        case.duration_days = 90  # type: ignore[attr-defined]
+        case.expires_on = expiry_day(clock.to_local(case.granted_at).date(), 90)  # type: ignore[attr-defined]
 
 
 #: what the deadline started at intake waits for, and the states in which it is still running
@@ -1577,3 +1659,69 @@ def _backdate(case: Case, *, start: int, at: datetime, step: timedelta, now: dat
     seeding time, so the demo timeline reads like a real file."""
     for offset, entry in enumerate(case.timeline[start:]):
         entry.at = min(at + offset * step, now)
+
+
+# -- expert and mediator pools ----------------------------------------------------------------
+
+#: IPC classes of the demo patents, so the pools suggest candidates of the field
+_TRANSFORMER_DIGITS = "201811215573"
+_IPC_BY_NUMBER = {
+    _TIANFU_CHAIR["number"]: "A47C 4/04",
+    _RUIXIN_CHIP["number"]: "H04W 52/02",
+    _ZHIXING_ARM["number"]: "B64C 1/30",
+    f"ZL{_TRANSFORMER_DIGITS}.{patent_check_char(_TRANSFORMER_DIGITS)}": "H01F 27/08",
+}
+
+
+def _create_pool_profiles(users: dict[str, User], today: date) -> None:
+    """The expert in the technical-investigator and expert pools, with declarations that the
+    recusal check ([85]5) reads: a former employer (a warning on the drone case) and a patent
+    examined before (a refusal on the hot-pot packaging case); the mediator in the mediator pool."""
+    from ipcase.pools import operations as pools
+
+    director = users["director"]
+    expert = users["expert"]
+    pools.save_profile(
+        expert,
+        {
+            "pools": ["tech_investigator", "expert"],
+            "ipc_classes": ["H04W 52/02", "H03K 17/22", "H01F 27/08"],
+            "employer": "西南交通大学电气工程学院",
+            "title": "教授级高级工程师",
+            "declared_interests": "担任四川省电子学会理事；未持有任何电子、电气企业股份。",
+            "is_available": True,
+        },
+        actor=director,
+    )
+    pools.add_declaration(
+        expert,
+        {
+            "kind": "employed_by",
+            "counterpart": "成都智行翼无人机科技有限公司",
+            "since_on": date(2016, 3, 1),
+            "until_on": date(2019, 6, 30),
+            "note": "技术顾问",
+        },
+        actor=expert,
+    )
+    pools.add_declaration(
+        expert,
+        {"kind": "examiner_of_patent", "counterpart": _HOTPOT_BOX["number"], "note": "国知局审查协作中心借调期间"},
+        actor=expert,
+    )
+    pools.add_unavailability(
+        expert,
+        {"from_on": today + timedelta(days=20), "to_on": today + timedelta(days=27), "reason": "赴京参加学术会议"},
+        actor=expert,
+    )
+    pools.save_profile(
+        users["mediator"],
+        {"pools": ["mediator"], "ipc_classes": ["A47C", "B65D"], "employer": "成都知识产权仲裁调解中心"},
+        actor=director,
+    )
+
+
+def _classify_rights(cases: Any) -> None:
+    for case in cases:
+        for right in case.rights:
+            right.ipc_class = _IPC_BY_NUMBER.get(right.number, right.ipc_class)

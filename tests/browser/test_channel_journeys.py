@@ -233,10 +233,63 @@ ADJUDICATION_STEPS = [
     Step("docket", "Docket the case (立案)", "Docketed"),
     Step("serve", "Serve the request on the respondent", "Defence period"),
     Step("receive_defence", "Defence received", "Evidence and fact-finding"),
+    Step("serve_evidence_notice", "Evidence notice served (举证通知书)", "Evidence and fact-finding"),
     Step("deliberate", "Panel deliberation", "Panel deliberation"),
     Step("submit_for_closing", "Submit the draft decision for closing approval", "Awaiting closing approval"),
 ]
 APPROVE = Step("approve_decision", "Approve and issue the decision (行政裁决书)", "Closed by decision")
+#: what the examiner and the director record at the steps that ask for details, as typed in the
+#: step's form and as the timeline then reads it
+ADJUDICATION_DETAILS: dict[str, tuple[dict[str, str | list[str]], str]] = {
+    "serve_evidence_notice": ({"days": "20"}, "Evidence period (days from receipt of the notice): 20"),
+    "submit_for_closing": (
+        {"votes_for": "3", "votes_against": "0"},
+        "Votes for the draft decision: 3; Votes against: 0",
+    ),
+    "approve_decision": (
+        {"outcome": "infringement_found", "orders": ["stop_selling", "ecommerce"]},
+        "Outcome: Infringement established (侵权成立); Cessation orders: "
+        "Stop selling; do not put stocks of infringing products on the market、"
+        "Online: the platform is told to delete, block or disconnect the links",
+    ),
+}
+
+
+def fill_details(page: Page, action: str) -> None:
+    """Type a step's details into its form: selects by value, the rest as text."""
+    form = step_form(page, action)
+    for name, value in ADJUDICATION_DETAILS[action][0].items():
+        field = form.locator(f'[name="{name}"]')
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(str(value))
+
+
+def take_adjudication_step(page: Page, case_id: int, step: Step) -> None:
+    """One step of the adjudication journey: its details typed in first, where it asks for any.
+    A step that keeps the state shows no "→ state" in its form, so it is checked here."""
+    if step.action in ADJUDICATION_DETAILS:
+        fill_details(page, step.action)
+    if step.action == "serve_evidence_notice":
+        form = step_form(page, step.action)
+        expect(form.get_by_role("heading", level=3)).to_have_text(step.label)
+        expect(form.locator("p.muted")).to_have_count(0)
+        submit_step(page, case_id, step.action)
+        expect(page.get_by_role("status")).to_have_text(f"Done: {step.label}.")
+        expect(state_label(page)).to_have_text(step.state)
+    else:
+        take(page, case_id, step)
+
+
+def expect_adjudication_timeline(page: Page, steps: list[Step]) -> None:
+    """Every step on the timeline with the states it moved between and its recorded details."""
+    lines, before = [], "Request received"
+    for step in steps:
+        details = ADJUDICATION_DETAILS.get(step.action, ({}, ""))[1]
+        lines.append(f"{step.label}: {before} → {step.state}. {details}".strip())
+        before = step.state
+    expect(transitions(page)).to_have_text(list(reversed(lines)))
 
 
 def test_adjudication_examiner_hears_the_case_and_the_director_approves_the_decision(
@@ -246,7 +299,9 @@ def test_adjudication_examiner_hears_the_case_and_the_director_approves_the_deci
     log_in_in_english(page, "examiner")
     open_case(page, case_id)
     expect(page.locator("#staff")).to_contain_text("Panel leader")
-    walk(page, case_id, "Request received", ADJUDICATION_STEPS)
+    expect(state_label(page)).to_have_text("Request received")
+    for step in ADJUDICATION_STEPS:
+        take_adjudication_step(page, case_id, step)
 
     # Only the director approves: the examiner is offered no approval, and the diagram shows
     # the case waiting for it.
@@ -258,20 +313,120 @@ def test_adjudication_examiner_hears_the_case_and_the_director_approves_the_deci
     expect(page.locator("html")).to_have_attribute("lang", "en")
     open_case(page, case_id)
     expect(state_label(page)).to_have_text("Awaiting closing approval")
-    take(page, case_id, APPROVE)
+    take_adjudication_step(page, case_id, APPROVE)
 
     expect_closed(page, "Closed by decision")
-    steps = [*ADJUDICATION_STEPS, APPROVE]
-    expect_timeline(page, "Request received", steps)
+    expect_adjudication_timeline(page, [*ADJUDICATION_STEPS, APPROVE])
     expect(transitions(page).first.locator("xpath=..")).to_contain_text("— Director")
     expect(transitions(page).nth(1).locator("xpath=..")).to_contain_text("— Examiner")
-    # A decided case still has its follow-up: publishing the decision.
+    # Infringement established: it counts against the respondent's credit ([85]34).
+    expect(page.locator("#timeline")).to_contain_text("Credit record for 成都渠道甲家具有限公司: Infringement found")
+    # A decided case still has its follow-up: serving and publishing the decision.
+    expect(step_form(page, "serve_decision")).to_be_visible()
     expect(step_form(page, "publish")).to_be_visible()
     expect_diagram_at(page, "Closed by decision", closed=True)
 
     state, closed, _ = case_in_db(live_app, case_id)
     assert (state, closed) == ("closed_decided", True)
     assert page_problems.all() == []
+
+
+# -- mediation, workstation and injunction journeys: the steps that ask for details ----------------
+
+#: what staff record at the steps that ask for details: per action, the fields as typed into the
+#: step's form (a select by value, a list for a multiple select, True to tick a box, a callable for
+#: a value computed when the step is taken) and, as a regular expression, how the timeline then
+#: reads them after the step's reasons
+Details = dict[str, tuple[dict[str, object], str]]
+
+PAYMENT_DUE = (clock.today() + timedelta(days=30)).isoformat()
+RESPONSE = "被投诉人称其折叠椅的锁紧结构与专利不同"
+MEASURE_ITEMS = "5C-208展台折叠椅2把，宣传册30份"
+
+
+def minute_now() -> str:
+    """The current minute in China time, as a datetime-local field takes it."""
+    return clock.to_local(clock.now()).strftime("%Y-%m-%dT%H:%M")
+
+
+MEDIATION_DETAILS: Details = {
+    "docket": ({}, re.escape("Mediator: Mediator")),
+    "hold_session": (
+        {
+            "held_at": minute_now,
+            "place": "调解室一",
+            "requester_present": True,
+            "respondent_present": True,
+            "outcome": "progress",
+        },
+        r"Session date and time \(China time\): \d{4}-\d\d-\d\d \d\d:\d\d; "
+        + re.escape(
+            "Held online: no; Place: 调解室一; Requester present: yes; Respondent present: yes; "
+            "Outcome: Progress made, mediation continues"
+        ),
+    ),
+    "reach_agreement": (
+        {"amount": "30000", "due_on": PAYMENT_DUE, "enforcement_undertaking": True},
+        re.escape(
+            f"Compensation agreed (yuan): 30000; Payment due by: {PAYMENT_DUE}; Number of instalments: 1; "
+            "The respondent undertakes to accept enforcement (承诺接受强制执行): yes"
+        ),
+    ),
+}
+STATION_DETAILS: Details = {
+    "forward": ({}, re.escape("Receiving office: 成都市知识产权局")),
+    "notify_respondent": ({}, re.escape("How the respondent was notified: In person at the booth or shop")),
+    "receive_response": (
+        {"summary": RESPONSE},
+        re.escape(
+            f"Respondent's position: Denies infringement; Summary of the response and the evidence offered: {RESPONSE}"
+        ),
+    ),
+    "take_measures": (
+        {"measures": ["withdraw_exhibits", "seal_materials"], "items": MEASURE_ITEMS, "respondent_complied": True},
+        re.escape(
+            "Measures taken: Withdraw the exhibits (撤展)、Seal brochures and promotional material (封存宣传资料); "
+            f"Exhibits, materials or links concerned: {MEASURE_ITEMS}; The respondent complied: yes"
+        ),
+    ),
+}
+INJUNCTION_DETAILS: Details = {
+    "grant": ({"duration_days": "30"}, re.escape(f"Measures ordered: {INJUNCTION_MEASURES}; Duration (days): 30")),
+    "lift": ({}, re.escape("Ground for lifting: The main case has been decided")),
+}
+
+
+def fill_step(page: Page, action: str, fields: dict[str, object]) -> None:
+    """Type a step's details into its form."""
+    form = step_form(page, action)
+    for name, value in fields.items():
+        field = form.locator(f'[name="{name}"]')
+        value = value() if callable(value) else value
+        if value is True:
+            field.check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def walk_with_details(page: Page, case_id: int, first_state: str, steps: list[Step], details: Details) -> None:
+    expect(state_label(page)).to_have_text(first_state)
+    for step in steps:
+        if step.action in details:
+            fill_step(page, step.action, details[step.action][0])
+        take(page, case_id, step)
+
+
+def expect_timeline_with_details(page: Page, first_state: str, steps: list[Step], details: Details) -> None:
+    """Every step on the timeline with the states it moved between, its reasons and its details."""
+    lines, before = [], first_state
+    for step in steps:
+        line = re.escape(f"{step.label}: {before} → {step.state}. {step.reason}".strip())
+        recorded = details.get(step.action, ({}, ""))[1]
+        lines.append(re.compile(rf"^{line} {recorded}\s*$" if recorded else rf"^{line}\s*$"))
+        before = step.state
+    expect(transitions(page)).to_have_text(list(reversed(lines)))
 
 
 MEDIATION_STEPS = [
@@ -294,10 +449,14 @@ def test_mediation_mediator_mediates_to_an_agreement_and_closes(
     case_id = channel_cases.mediation
     log_in_in_english(page, "mediator")
     open_case(page, case_id)
-    walk(page, case_id, "Request received", MEDIATION_STEPS)
+    walk_with_details(page, case_id, "Request received", MEDIATION_STEPS, MEDIATION_DETAILS)
 
     expect_closed(page, "Closed with agreement")
-    expect_timeline(page, "Request received", MEDIATION_STEPS)
+    expect_timeline_with_details(page, "Request received", MEDIATION_STEPS, MEDIATION_DETAILS)
+    # the session and the agreement's terms are on the case page
+    panel = page.locator("section#mediation")
+    expect(panel).to_contain_text("¥30,000.00")
+    expect(panel).to_contain_text("Progress made, mediation continues")
     expect(page.locator("section#actions")).to_have_count(0)  # nothing left to do
     expect_diagram_at(page, "Closed with agreement", closed=True)
 
@@ -322,13 +481,16 @@ def test_workstation_officer_takes_measures_on_site_and_resolves_the_complaint(
     log_in_in_english(page, "station")
     open_case(page, case_id)
     # Measures need reasons (what was done): the form says so.
-    walk(page, case_id, "Complaint received", STATION_STEPS[:3])
+    walk_with_details(page, case_id, "Complaint received", STATION_STEPS[:3], STATION_DETAILS)
     expect(step_form(page, "take_measures").locator("textarea[name=reason]")).to_have_attribute("required", "")
-    walk(page, case_id, STATION_STEPS[2].state, STATION_STEPS[3:])
+    walk_with_details(page, case_id, STATION_STEPS[2].state, STATION_STEPS[3:], STATION_DETAILS)
 
     expect_closed(page, "Resolved")
-    expect_timeline(page, "Complaint received", STATION_STEPS)
+    expect_timeline_with_details(page, "Complaint received", STATION_STEPS, STATION_DETAILS)
     expect(page.locator("#timeline")).to_contain_text("5C-208")  # the measures are on record
+    expect(page.locator("section#onsite")).to_contain_text("Withdraw the exhibits (撤展)")
+    # the measures count against the exhibitor's credit (repeat exhibitors are flagged)
+    expect(page.locator("#timeline")).to_contain_text("成都渠道丙五金制品厂")
     expect(page.locator("section#actions")).to_have_count(0)
     expect_diagram_at(page, "Resolved", closed=True)
 
@@ -359,21 +521,27 @@ def test_injunction_reviewed_granted_served_and_lifted(
 
     log_in(page, "director")
     open_case(page, case_id)
-    walk(page, case_id, START_REVIEW.state, [GRANT])
+    # the measures ordered start as the measures asked for
+    expect(step_form(page, GRANT.action).locator("textarea[name=measures]")).to_have_value(INJUNCTION_MEASURES)
+    walk_with_details(page, case_id, START_REVIEW.state, [GRANT], INJUNCTION_DETAILS)
+    expires_on = (clock.today() + timedelta(days=30)).isoformat()
+    expect(page.locator("section#injunction")).to_contain_text(expires_on)
     log_out(page)
 
     log_in(page, "examiner")
     open_case(page, case_id)
     walk(page, case_id, GRANT.state, [SERVE])
     expect(step_form(page, LIFT.action)).to_have_count(0)  # a director lifts
+    expect(step_form(page, "expire")).to_have_count(0)  # it has 30 days to run
     log_out(page)
 
     log_in(page, "director")
     open_case(page, case_id)
-    walk(page, case_id, SERVE.state, [LIFT])
+    walk_with_details(page, case_id, SERVE.state, [LIFT], INJUNCTION_DETAILS)
 
     expect_closed(page, "Lifted")
-    expect_timeline(page, "Application received", [START_REVIEW, GRANT, SERVE, LIFT])
+    steps = [START_REVIEW, GRANT, SERVE, LIFT]
+    expect_timeline_with_details(page, "Application received", steps, INJUNCTION_DETAILS)
     expect(page.locator("section#actions")).to_have_count(0)
     expect_diagram_at(page, "Lifted", closed=True)
 
@@ -422,12 +590,15 @@ def test_a_step_on_the_timeline_reads_in_the_readers_language(
     log_in_in_english(page, "station")
     open_case(page, case_id)
     forward = STATION_STEPS[0]
-    take(page, case_id, forward)
-    expect_timeline(page, "Complaint received", [forward])
+    walk_with_details(page, case_id, "Complaint received", [forward], STATION_DETAILS)
+    expect_timeline_with_details(page, "Complaint received", [forward], STATION_DETAILS)
 
     page.locator("header").get_by_role("button", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(state_label(page)).to_have_text("已移交知识产权管理部门")
     assert page_problems.all() == []
-    # The whole line in Chinese: step, states and punctuation (read once, no waiting).
-    assert transitions(page).first.inner_text().strip() == "将投诉移交主管部门：已收到投诉 → 已移交知识产权管理部门。"
+    # The whole line in Chinese: step, states and punctuation (read once, no waiting), then the
+    # details the step recorded (the office it went to).
+    line = transitions(page).first.inner_text().strip()
+    assert line.startswith("将投诉移交主管部门：已收到投诉 → 已移交知识产权管理部门。"), line
+    assert line.endswith("：成都市知识产权局"), line
