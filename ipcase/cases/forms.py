@@ -148,7 +148,13 @@ RIGHT_KEYS = set(RIGHT_FIELDS)
 
 
 class RightForm(FlaskForm, RightFields):
-    pass
+    # staff only (not at intake or on the portal): suggests pool members of the field
+    ipc_class = StringField(
+        _l("IPC class"),
+        description=_l("The main class of the patent, e.g. A47C 4/00: pool members of the field are suggested."),
+        validators=[Length(max=20)],
+        filters=[_strip],
+    )
 
 
 class CaseDetailsFields(Form):

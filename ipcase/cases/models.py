@@ -200,6 +200,8 @@ class IPRight(TimestampMixin, db.Model):
     #: date of the register extract (专利登记簿副本) the status was read from
     status_checked_on: Mapped[date | None]
     asserted_claims: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: the main IPC class (``A47C 4/00``), to suggest experts of the field (``ipcase.pools``)
+    ipc_class: Mapped[str | None] = mapped_column(sa.String(20))
 
     case: Mapped[Case] = relationship(back_populates="rights")
 

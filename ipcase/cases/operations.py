@@ -63,6 +63,7 @@ RIGHT_FIELDS = (
     "legal_status",
     "status_checked_on",
     "asserted_claims",
+    "ipc_class",
 )
 CASE_FIELDS = ("title", "summary", "source", "jurisdiction_basis", "received_at")
 #: channel-specific fields, by channel
@@ -305,8 +306,12 @@ ELIGIBLE: dict[AssignmentRole, frozenset[Role]] = {
 }
 
 
-def assign_staff(case: Case, user: User, role: AssignmentRole, *, actor: User | None) -> Assignment:
-    """Put a staff member on the case in a role, after checking they may hold it."""
+def assign_staff(
+    case: Case, user: User, role: AssignmentRole, *, actor: User | None, acknowledge_warnings: bool = False
+) -> Assignment:
+    """Put a staff member on the case in a role, after checking they may hold it and the
+    recusal rules ([85]5, ``ipcase.pools``): a ground refuses; warnings refuse unless
+    ``acknowledge_warnings``, and are then recorded on the timeline entry."""
     _require_open(case)
     role = AssignmentRole(role)
     if not user.is_active or user.role not in ELIGIBLE[role]:
@@ -322,10 +327,17 @@ def assign_staff(case: Case, user: User, role: AssignmentRole, *, actor: User | 
         raise DomainError(("user", _l("%(name)s is already on the panel.", name=user.display_name)))
     if role == AssignmentRole.panel_leader and any(r == AssignmentRole.panel_leader for _, r in current):
         raise DomainError(("role", _l("The panel already has a leader; remove the current leader first.")))
+    from ipcase.pools.operations import check_assignment
+
+    warnings = check_assignment(case, user, role, acknowledge_warnings=acknowledge_warnings)
     assignment = Assignment(case=case, user=user, role=role, assigned_by=actor)
     db.session.add(assignment)
     db.session.flush()
-    record(case, "assignment.added", actor=actor, data={"user": user.display_name, "role": enum_ref(role)})
+    data = {"user": user.display_name, "role": enum_ref(role)}
+    if warnings:
+        record(case, "assignment.added_with_warnings", actor=actor, data=data | {"warnings": warnings})
+    else:
+        record(case, "assignment.added", actor=actor, data=data)
     return assignment
 
 
@@ -407,6 +419,10 @@ def _clean_right(data: dict[str, Any]) -> dict[str, Any]:
             raise DomainError(("number", _l("Enter the registration number of the right.")))
     if data.get("filed_on") and data.get("granted_on") and data["granted_on"] < data["filed_on"]:
         raise DomainError(("granted_on", _l("The grant date cannot be before the filing date.")))
+    if "ipc_class" in data:
+        from ipcase.pools.operations import canonical_ipc
+
+        data["ipc_class"] = canonical_ipc(data["ipc_class"])
     return data
 
 

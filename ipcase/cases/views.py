@@ -479,7 +479,11 @@ def add_assignment(case_id: int) -> Any:
     case = get_case_or_404(case_id)
     if not can_assign(current_user, case):
         abort(403)
-    form = AssignmentForm()
+    from ipcase.pools.forms import AcknowledgedAssignmentForm
+    from ipcase.pools.operations import RecusalWarnings
+    from ipcase.pools.views import confirm_assignment_page
+
+    form = AcknowledgedAssignmentForm()
     form.user_id.choices = opts(_assignable_users(case))
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -487,9 +491,22 @@ def add_assignment(case_id: int) -> Any:
                 flash(message, "danger")
         return redirect(url_for(".show_case", case_id=case.id) + "#staff")
     user = db.session.get(User, form.user_id.data)
-    return _post_action(
-        case, lambda: ops.assign_staff(case, user, form.role.data, actor=current_user), _("Staff assigned."), "#staff"
-    )
+    try:
+        ops.assign_staff(
+            case, user, form.role.data, actor=current_user, acknowledge_warnings=form.acknowledge_warnings.data
+        )
+    except RecusalWarnings as exc:
+        # nothing is assigned: show the warnings, with the checkbox that confirms the assignment
+        db.session.rollback()
+        return confirm_assignment_page(case, form, user, exc)
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Staff assigned."), "success")
+    return redirect(url_for(".show_case", case_id=case.id) + "#staff")
 
 
 @bp.post("/<id:case_id>/assignments/<id:assignment_id>/delete")
@@ -524,3 +541,7 @@ def _post_action(case: Case, action: Any, success: str, anchor: str = "") -> Any
         db.session.commit()
         flash(success, "success")
     return redirect(url_for(".show_case", case_id=case.id) + anchor)
+
+
+# routes of the evidence list and of transfers, on this blueprint (their modules import ``bp``)
+from ipcase.cases import evidence_views, transfer_views  # noqa: E402, F401
