@@ -174,7 +174,7 @@ def check_data(**change):
     [
         ({"checked_on": None}, "Checked on: This field is required."),
         ({"checked_by": None}, "Checked by: This field is required."),
-        ({"complied": "mostly"}, "Result: Not a valid choice."),
+        ({"complied": "mostly"}, "Compliance: Not a valid choice."),
         ({"findings": None}, "Findings: This field is required."),
         ({"checked_on": "2026-11-25"}, "its day cannot be after the step's"),
         ({"checked_on": "2026-11-23"}, "The injunction was granted on 2026-11-24: a check comes after."),

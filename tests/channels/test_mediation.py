@@ -182,7 +182,7 @@ def refusal(case, action, actor, details_):
             take(WORKFLOW, case, action, actor=actor, details=details_)
     finally:
         savepoint.rollback()
-    return english(" ".join(info.value.messages))
+    return " ".join(english(m) for _, m in info.value.reasons)
 
 
 def test_docketing_needs_a_mediator(app, create_case, users):

@@ -5,6 +5,7 @@ nothing internal."""
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
@@ -225,7 +226,8 @@ def test_correction_reasons_are_shown_to_the_requester(client_as, text, case_wit
     workflow = get_channel(case.channel).workflow
     take(workflow, case, "request_correction", actor=users["examiner"], reason="请补充专利登记簿副本", at=NOW)
     commit()
-    latest = public_events(case)[0].text
+    with force_locale("en"):
+        latest = public_events(case)[0].text
     assert latest.startswith("Waiting for missing material") and latest.endswith("请补充专利登记簿副本")
     client = client_as()
     enter(client, case.number, codes["requester"])

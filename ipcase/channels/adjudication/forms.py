@@ -327,7 +327,7 @@ class HearingForm(StepForm):
     online = BooleanField(_l("Online hearing"))
     publicity = SelectField(
         _l("Public or closed"),
-        choices=opts([("public", _l("Public")), ("closed", _l("Closed"))]),
+        choices=opts([("public", _l("Public")), ("closed", _l("Closed hearing"))]),
         default="public",
         validators=[InputRequired()],
     )

@@ -32,7 +32,7 @@ class GrantForm(StepForm):
 class ComplianceForm(StepForm):
     checked_on = DateField(_l("Checked on"), validators=[InputRequired()])
     checked_by = line(_l("Checked by"))
-    complied = SelectField(_l("Result"), choices=opts(Compliance.choices()), validators=[InputRequired()])
+    complied = SelectField(_l("Compliance"), choices=opts(Compliance.choices()), validators=[InputRequired()])
     findings = text(_l("Findings"))
     record_credit = BooleanField(
         _l("Record the respondent's failure to comply in the credit history (拒不履行)"),
