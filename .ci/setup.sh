@@ -12,8 +12,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages -------------------------------------------------------------------------
 # fonts-noto-cjk: the CJK faces of official documents; libharfbuzz-subset0: fast font subsetting
 # for WeasyPrint (installed explicitly, never left to arrive with another package);
-# chromium: the browser the Playwright tests drive.
-DEB_PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2)
+# chromium: the browser the Playwright tests drive; poppler-utils: pdftotext reads issued PDFs in tests.
+DEB_PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 poppler-utils)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -48,6 +48,29 @@ class Defaults:
     SMTP_USER: str | None = None
     SMTP_PASSWORD: str | None = None
     MAIL_FROM = "ipcase@localhost"
+    #: public portal (issue 6): evidence uploads (PDF, JPEG, PNG, type read from the content)
+    PORTAL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    PORTAL_UPLOAD_MAX_FILES = 10
+    #: an unfinished online filing is kept this many hours, then discarded
+    PORTAL_DRAFT_HOURS = 24
+    #: a status-page session lasts this many minutes after the code was entered
+    PORTAL_SESSION_MINUTES = 60
+    #: attempts at a case reference and access code, per address and per case reference
+    PORTAL_ACCESS_RATE_LIMIT = "10 per minute;40 per hour"
+    PORTAL_CASE_RATE_LIMIT = "20 per hour"
+    #: filings, online submissions, surveys and account registrations, per address
+    PORTAL_SUBMIT_RATE_LIMIT = "20 per hour"
+    #: official documents (issue 5): number template (domain.md §9; GB/T 9704 uses 〔〕 and no 第);
+    #: {abbr} the office's prefix, {code} the kind's type code, DOCUMENT_CODES overrides codes per kind
+    DOCUMENT_NUMBER_FORMAT = "{abbr}{code}〔{year}〕{serial}号"
+    DOCUMENT_NUMBER_USE_DI = False
+    DOCUMENT_CODES: dict[str, str] = {}
+    #: the public verification page's address printed on documents and in their QR code
+    #: (None: this server's /verify as seen by the request that issues the document)
+    DOCUMENT_VERIFY_URL: str | None = None
+    DOCUMENT_VERIFY_RATE_LIMIT = "10 per minute;60 per hour"
+    #: the most cases one batch may issue a notice for
+    DOCUMENT_BATCH_MAX = 200
 
 
 def normalise_database_url(url: str) -> str:
@@ -83,3 +106,5 @@ def validate_config(app: Flask) -> None:
         )
     if app.config["CASE_NUMBER_USE_DI"] and "{seq}" in app.config["CASE_NUMBER_FORMAT"]:
         app.config["CASE_NUMBER_FORMAT"] = app.config["CASE_NUMBER_FORMAT"].replace("{seq}", "第{seq}")
+    if app.config["DOCUMENT_NUMBER_USE_DI"] and "{serial}" in app.config["DOCUMENT_NUMBER_FORMAT"]:
+        app.config["DOCUMENT_NUMBER_FORMAT"] = app.config["DOCUMENT_NUMBER_FORMAT"].replace("{serial}", "第{serial}")

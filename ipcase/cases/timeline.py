@@ -28,6 +28,9 @@ MESSAGES: dict[str, Any] = {
     "right.removed": _l("Right removed: %(number)s"),
     "assignment.added": _l("%(user)s assigned as %(role)s"),
     "assignment.removed": _l("%(user)s is no longer %(role)s"),
+    "assignment.added_with_warnings": _l(
+        "%(user)s assigned as %(role)s; the assigner read the recusal warnings and confirmed: %(warnings)s"
+    ),
     "case.event": _l("%(event)s (%(at)s)"),
     "crime.reported": _l("Suspected crime reported to the head: %(facts)s"),
     "crime.approved": _l("Referral to the police approved. %(reasons)s"),
@@ -43,6 +46,27 @@ MESSAGES: dict[str, Any] = {
     "deadline.extension_requested": _l("Extension of %(title)s requested: %(length)s %(unit)s"),
     "deadline.extension_approved": _l("Extension of %(title)s approved: %(length)s %(unit)s"),
     "deadline.extension_refused": _l("Extension of %(title)s refused"),
+    "case.referred_to": _l("Referred to %(number)s at %(organisation)s (%(channel)s). %(reason)s"),
+    "case.referred_from": _l("Referred from %(number)s at %(organisation)s (%(channel)s). %(reason)s"),
+    "evidence.added": _l("Evidence no. %(position)s listed: %(title)s"),
+    "evidence.removed": _l("Evidence no. %(position)s removed: %(title)s"),
+    "credit.recorded": _l("Credit record for %(name)s: %(kind)s"),
+    "credit.removed": _l("Credit record for %(name)s removed: %(kind)s (%(reason)s)"),
+    "portal.filed": _l("Filed online by %(name)s"),
+    "portal.code_issued": _l("New portal access code issued for %(name)s"),
+    "portal.account_linked": _l("%(name)s follows the case with an online account"),
+    "portal.deficiency_answer": _l("%(name)s sent material online in answer to the correction notice"),
+    "portal.defence": _l("%(name)s sent a defence or statement online"),
+    "portal.withdrawal": _l("%(name)s asked online to withdraw a request"),
+    "portal.hearing_change": _l("%(name)s asked online to change the hearing date"),
+    "portal.request_handled": _l("Online request from %(name)s handled"),
+    "portal.survey": _l("%(name)s rated the handling of the case"),
+    "adjudication.recusal_pending": _l(
+        "%(user)s stops work on the case until the recusal application is decided (urgent measures apart, [85]5)"
+    ),
+    "document.issued": _l("Document issued: %(title)s %(number)s"),
+    "document.corrected": _l("Document issued: %(title)s %(number)s, correcting %(old)s"),
+    "document.served": _l("%(title)s %(number)s served on %(name)s (%(method)s) on %(date)s"),
 }
 
 
@@ -80,7 +104,10 @@ def render_entry(entry: TimelineEntry) -> str:
         text = template % data
     except (KeyError, TypeError, ValueError):
         text = template
-    return f"{text.rstrip()} {extra}" if extra else text
+    text = f"{text.rstrip()} {extra}" if extra else text
+    origin = (entry.data or {}).get("copied_from")
+    # an entry copied from the case this one was referred from: "[成知裁〔2026〕3号] …"
+    return f"[{origin}] {text}" if origin else text
 
 
 def _details(action: Any, values: Any) -> str:
@@ -120,7 +147,29 @@ def _localise(value: Any) -> Any:
             return str(cls(value["value"]).label) if cls else value["value"]
         except ValueError:
             return value["value"]
+    if isinstance(value, dict) and "text" in value:
+        return render_text(value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "text" in v for v in value):
+        return ("；" if str(get_locale()).startswith("zh") else "; ").join(render_text(v) for v in value)
     return value
+
+
+#: texts that timeline data refers to as ``{"text": key, "data": {...}}`` (e.g. the recusal
+#: warnings an assignment was made despite), so they render in the reader's language; each
+#: feature adds its own
+EXTRA_TEXTS: dict[str, Any] = {}
+
+
+def render_text(value: dict[str, Any]) -> str:
+    """A ``{"text": key, "data": {...}}`` reference in the current language (data may nest)."""
+    template = EXTRA_TEXTS.get(value.get("text", ""))
+    if template is None:
+        return str(value.get("text", ""))
+    data = {k: _localise(v) for k, v in (value.get("data") or {}).items()}
+    try:
+        return str(template) % data
+    except (KeyError, TypeError, ValueError):
+        return str(template)
 
 
 @cache
@@ -136,7 +185,12 @@ def _enum_registry() -> dict[str, type[LabelledEnum]]:
             found[obj.__name__] = obj
     for ch in all_channels():
         found[ch.states.__name__] = ch.states
+    found.update(EXTRA_ENUMS)
     return found
+
+
+#: enums of other features that timeline data refers to (``enum_ref``); each feature adds its own
+EXTRA_ENUMS: dict[str, type[LabelledEnum]] = {}
 
 
 #: labels of the fields named in ``*.updated`` entries
@@ -173,6 +227,7 @@ FIELD_LABELS: dict[str, Any] = {
     "legal_status": _l("Legal status"),
     "status_checked_on": _l("Status checked on"),
     "asserted_claims": _l("Asserted claims"),
+    "ipc_class": _l("IPC class"),
     "requests": _l("Requests"),
     "main_case": _l("Main adjudication case"),
     "accused_product": _l("Accused product"),

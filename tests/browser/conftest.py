@@ -19,7 +19,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
-from tests.conftest import database_config, drop_database, make_app, schema_ahead_of_migrations
+from tests.conftest import database_config, drop_database, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,7 +60,6 @@ def live_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         with app.app_context():
             upgrade()
-            schema_ahead_of_migrations()
             factories.seed_base()
             sync_calendar()
             examiner = factories.base_users()["examiner"]

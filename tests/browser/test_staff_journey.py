@@ -30,7 +30,15 @@ SHOTS = Path("/tmp/ipcase-shots")  # noqa: S108  (a fixed place for people to lo
 PATENT_TYPED = "2017 1 0601862.3"  # as a clerk copies it from the certificate
 PATENT_CANONICAL = "ZL201710601862.3"
 CDIP_NAME = "成都市知识产权局"
-NAV_MSGIDS = ["Cases", "My open cases", "Open a case", "Credit records", "Expert pools", "My deadlines", "Deadline calculator"]
+NAV_MSGIDS = [
+    "Cases",
+    "My open cases",
+    "Open a case",
+    "Credit records",
+    "Expert pools",
+    "My deadlines",
+    "Deadline calculator",
+]
 
 #: Found by this journey (and by tests/cases/test_case_views.py): no case can be opened on the web.
 

@@ -9,11 +9,18 @@ from flask import url_for
 
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import AssignmentRole, Channel
+from ipcase.cases.evidence import add_evidence
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import can_view, case_visibility_clause
+from ipcase.credit.operations import record_event
+from ipcase.documents.operations import issue_batch, issue_document
 from ipcase.extensions import db
+from ipcase.portal.models import PortalRequest, RequestKind
 from tests import factories
 from tests.cases.helpers import add_agent, add_patent, add_third_party, commit, patent_number
+
+#: the smallest PNG signature: enough for the evidence list's content check
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 ROLES = ["anonymous", "admin", "director", "examiner", "mediator", "station", "expert", "party", "cqexaminer"]
 STAFF_AND_PARTIES = ROLES[1:]
@@ -23,6 +30,11 @@ STAFF_AND_PARTIES = ROLES[1:]
 VIEWERS = {"admin", "director", "examiner", "expert", "party"}
 EDITORS = {"director", "examiner"}
 HANDLER_ROLES = {"director", "examiner", "mediator", "station", "cqexaminer"}  # may open cases somewhere
+
+
+#: pool pages (``ipcase/pools/views.py``): who browses the pools, who edits the examiner's profile
+POOL_BROWSERS = {"admin", "director", "examiner", "mediator", "cqexaminer"}
+POOL_EDITORS = {"admin", "director", "examiner"}
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -69,6 +81,20 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases.crime_referral": case_write(302),
     # the matrix case is an adjudication case: only injunctions link to a main case
     "cases.link_main_case": {r: 404 if r in EDITORS else 403 if r in VIEWERS else 404 for r in STAFF_AND_PARTIES},
+    # evidence list: ``party`` is the requester, who submitted the matrix item, so may download it
+    "cases.add_evidence_item": case_write(302),
+    "cases.download_evidence": case_read(),
+    "cases.remove_evidence_item": case_write(302),
+    # transfer to another office: the head of the office only
+    "cases.transfer": {r: 302 if r == "director" else 403 if r in VIEWERS else 404 for r in STAFF_AND_PARTIES},
+    # credit records: the offices' staff and administrators; entries by the head of the case's office
+    "credit.search": {r: 403 if r in ("expert", "party") else 200 for r in STAFF_AND_PARTIES},
+    "credit.add_entry": {
+        r: 302 if r == "director" else 403 if r in VIEWERS | {"expert", "party"} else 404 for r in STAFF_AND_PARTIES
+    },
+    "credit.remove_entry": {
+        r: 302 if r == "director" else 403 if r in VIEWERS | {"expert", "party"} else 404 for r in STAFF_AND_PARTIES
+    },
     "admin.list_users": admin_only(),
     "admin.new_user": admin_only(),
     "admin.edit_user": admin_only(),
@@ -76,12 +102,79 @@ MATRIX: dict[str, dict[str, int]] = {
     "admin.new_organisation": admin_only(),
     "admin.edit_organisation": admin_only(),
     "auth.logout": everyone(302),
+    # the public portal: its pages answer everyone alike; without a reference and code (or a
+    # draft) they send the visitor to the code page (or the first step); logged in, register
+    # and log in move on; the party list is for party accounts; the staff routes are case_write
+    "portal.index": everyone(200),
+    "portal.file_step": everyone(200),
+    "portal.file_review": everyone(302),
+    "portal.file_discard": everyone(302),
+    "portal.access": everyone(200),
+    "portal.status": everyone(302),
+    "portal.leave": everyone(302),
+    "portal.document": everyone(302),
+    "portal.act": everyone(302),
+    "portal.survey": everyone(302),
+    "portal.register": everyone(302),
+    "portal.login": everyone(302),
+    "portal.logout": everyone(302),
+    "portal.my_cases": {r: 200 if r == "party" else 403 for r in STAFF_AND_PARTIES},
+    "portal.link_case": {r: 200 if r == "party" else 403 for r in STAFF_AND_PARTIES},
+    "portal.open_own_case": {r: 302 if r == "party" else 403 for r in STAFF_AND_PARTIES},
+    "portal.staff_issue_code": case_write(302),
+    "portal.staff_handle_request": case_write(302),
+    # expert and mediator pools: browsed by those who assign staff (and administrators); the
+    # profile of ``user_id`` (the examiner, no profile yet) by them and by the examiner, edited by
+    # administrators, directors and the examiner; empty posts are refused (422) or find no item
+    # (404); candidates for the matrix case by those who may assign on it
+    "pools.list_pool": {r: 200 if r in POOL_BROWSERS else 403 for r in STAFF_AND_PARTIES},
+    "pools.show_profile": {r: 200 if r in POOL_BROWSERS else 403 for r in STAFF_AND_PARTIES},
+    "pools.edit_profile": {r: 200 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
+    "pools.add_declaration": {r: 422 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
+    "pools.remove_declaration": {r: 404 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
+    "pools.add_unavailability": {r: 422 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
+    "pools.remove_unavailability": {r: 404 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
+    "pools.suggest": case_write(200),
+    # official documents (issue 5): prepared and served by the case's office, downloaded by
+    # whoever sees the case (the matrix document is a notice, not an internal form); batches by
+    # the offices' staff; the renderer's status page by administrators; verification is public
+    "documents.prepare": case_write(200),
+    "documents.correct": case_write(200),
+    "documents.download": case_read(),
+    "documents.record_service": case_write(302),
+    "documents.batch": {r: 200 if r in HANDLER_ROLES else 403 for r in STAFF_AND_PARTIES},
+    "documents.show_batch": {
+        r: 200 if r in EDITORS | {"admin"} else 403 if r in ("expert", "party") else 404 for r in STAFF_AND_PARTIES
+    },
+    "documents.download_batch": {
+        r: 200 if r in EDITORS | {"admin"} else 403 if r in ("expert", "party") else 404 for r in STAFF_AND_PARTIES
+    },
+    "documents.verify": everyone(200),
+    "documents.status": admin_only(),
 }
-PUBLIC = {"static": 200, "main.health": 200, "auth.login": 200, "main.set_language": 302}
+PUBLIC = {"static": 200, "main.health": 200, "auth.login": 200, "main.set_language": 302} | {
+    "portal.index": 200,
+    "portal.file_step": 200,
+    "portal.file_review": 302,
+    "portal.file_discard": 302,
+    "portal.access": 200,
+    "portal.status": 302,
+    "portal.leave": 302,
+    "portal.document": 302,
+    "portal.act": 302,
+    "portal.survey": 302,
+    "portal.register": 200,
+    "portal.login": 200,
+    "portal.logout": 302,
+    "portal.my_cases": 302,
+    "portal.link_case": 302,
+    "portal.open_own_case": 302,
+    "documents.verify": 200,
+}
 #: blueprints whose routes have a matrix of their own (each checks it covers all its routes)
 OWN_MATRIX = ("deadlines.",)  # tests/deadlines/test_views.py DEADLINE_MATRIX
 #: run last: it ends the session
-LAST = ["auth.logout"]
+LAST = ["auth.logout", "portal.logout"]
 
 
 @pytest.fixture
@@ -93,6 +186,24 @@ def matrix_case(app, users, create_case):
     requester.user = users["party"]
     agent = add_agent(requester, "李律师")
     ops.assign_staff(case, users["expert"], AssignmentRole.tech_investigator, actor=users["examiner"])
+    item = add_evidence(
+        case, {"title": "公证书", "submitted_by_party_id": requester.id}, actor=None, upload=("a.png", PNG_BYTES)
+    )
+    credit = record_event(case, case.respondents[0], "infringement_found", actor=None, at=case.received_at)
+    notice = issue_document(
+        case,
+        "deficiency_notice",
+        {"addressee": requester.id, "defects": "缺少专利登记簿副本", "cure_by": "2026-12-31"},
+        actor=None,
+    )
+    hearing = {
+        "hearing_at": "2026-12-01T09:30",
+        "place": "第一审理庭",
+        "is_online": False,
+        "is_public": True,
+        "bring": "",
+    }
+    batch = issue_batch([case], "hearing_notice", hearing, actor=None)
     commit()
     ids = {
         "case_id": case.id,
@@ -104,6 +215,11 @@ def matrix_case(app, users, create_case):
         "filename": "css/app.css",
         "action": "request_correction",
         "step": "decide",
+        "item_id": item.id,
+        "event_id": credit.id,
+        "doc_kind": "deficiency_notice",
+        "document_id": notice.id,
+        "batch_id": batch.id,
     }
 
     def spares() -> dict[str, dict[str, Any]]:
@@ -113,12 +229,22 @@ def matrix_case(app, users, create_case):
         spare_right = add_patent(case, patent_number(len(case.rights)))
         clerk = next((a for a in case.assignments if a.role == AssignmentRole.clerk), None)
         clerk = clerk or ops.assign_staff(case, users["examiner2"], AssignmentRole.clerk, actor=None)
+        spare_item = add_evidence(case, {"title": "备用证据"}, actor=None)
+        portal_request = PortalRequest(case_id=case.id, party_id=requester.id, kind=RequestKind.withdrawal)
+        db.session.add(portal_request)
         commit()
         return {
             "cases.remove_party": {"party_id": third.id},
             "cases.remove_agent": {"agent_id": spare_agent.id},
             "cases.remove_right": {"right_id": spare_right.id},
             "cases.remove_assignment": {"assignment_id": clerk.id},
+            "cases.remove_evidence_item": {"item_id": spare_item.id},
+            "portal.file_step": {"channel": "adjudication", "step": "office"},
+            "portal.file_review": {"channel": "adjudication"},
+            "portal.act": {"kind": "withdrawal"},
+            "portal.document": {"document_id": 1},
+            "portal.staff_handle_request": {"request_id": portal_request.id},
+            "documents.batch": {"doc_kind": "hearing_notice"},
         }
 
     return ids, spares

@@ -20,7 +20,7 @@ from ipcase.credit.operations import CreditFlag, flags_of, history, record_event
 from ipcase.extensions import db
 from tests import factories
 from tests.cases.helpers import commit
-from tests.conftest import PG_AVAILABLE, database_config, drop_database, make_app, schema_ahead_of_migrations
+from tests.conftest import PG_AVAILABLE, database_config, drop_database, make_app
 
 K = CreditEventKind
 USCC = "91350100M000100Y43"
@@ -263,7 +263,6 @@ def pg_app(tmp_path_factory):
     try:
         with application.app_context():
             upgrade()
-            schema_ahead_of_migrations()
             factories.seed_base()
             db.session.commit()
             db.session.remove()

@@ -17,7 +17,7 @@ from ipcase.demo.large import seed_large
 from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
-from tests.conftest import database_config, drop_database, make_app, schema_ahead_of_migrations
+from tests.conftest import database_config, drop_database, make_app
 
 
 def _fresh_app(backend: str, tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[Flask]:
@@ -27,7 +27,6 @@ def _fresh_app(backend: str, tmp_path_factory: pytest.TempPathFactory, label: st
     app = make_app(config)
     with app.app_context():
         upgrade()
-        schema_ahead_of_migrations()
         seed_demo()
         db.session.commit()
         db.session.remove()

@@ -1,0 +1,374 @@
+"""Document use cases: issue (one, a correction, a batch), record service, verify. None commits.
+
+Issuing takes the number from the (organisation, type code, year) counter inside the caller's
+transaction (``core.numbering``: atomic, never reused, a rollback leaves no gap), builds the
+snapshot, renders and hashes the PDF, and stores all of it with the template version."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from ipcase.auth.models import CASE_HANDLERS, Role, User
+from ipcase.cases.enums import EntryKind
+from ipcase.cases.models import Case, Party
+from ipcase.cases.permissions import visible_org_ids
+from ipcase.cases.timeline import enum_ref, record
+from ipcase.core import clock
+from ipcase.core.errors import DomainError
+from ipcase.core.numbering import next_number
+from ipcase.documents import queries, render
+from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
+from ipcase.documents.registry import DocumentKind, document_code, get_kind
+from ipcase.documents.snapshots import build_snapshot
+from ipcase.extensions import db
+
+#: no 0/O, 1/I/L: a code read off paper and typed in again
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+#: public notice is deemed served this many days after publication (domain.md §1 P10, [78])
+PUBLIC_NOTICE_DAYS = 60
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What people type: any case, spaces or dashes between groups."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def format_document_number(*, abbr: str, code: str, year: int, serial: int) -> str:
+    return current_app.config["DOCUMENT_NUMBER_FORMAT"].format(abbr=abbr, code=code, year=year, serial=serial)
+
+
+def verify_page_url() -> str:
+    base = current_app.config.get("DOCUMENT_VERIFY_URL")
+    if base:
+        return base
+    if has_request_context():
+        return url_for("documents.verify", _external=True)
+    return "/verify"
+
+
+# -- who may issue what -------------------------------------------------------------------------
+
+
+def can_issue(user: User, case: Case, kind: DocumentKind | None = None) -> bool:
+    """Staff handling cases for the case's organisation; decisions by the head of the office."""
+    if not user.is_authenticated or user.role not in CASE_HANDLERS:
+        return False
+    if case.organisation_id not in visible_org_ids(user):
+        return False
+    return not (kind is not None and kind.director_only and user.role != Role.director)
+
+
+def called_for(case: Case, user: User | None = None) -> list[tuple[DocumentKind | None, str, Any, bool]]:
+    """The documents the case's steps call for: (kind or None if not in the catalogue yet, key,
+    the step's label, whether the step was taken), taken steps first; then the kinds that may be
+    issued at any time."""
+    from ipcase.channels.workflow import available
+
+    workflow = case.channel_def.workflow
+    if workflow is None:
+        return []
+    seen: set[str] = set()
+    found: list[tuple[DocumentKind | None, str, Any, bool]] = []
+    taken = queries.taken_steps(case)
+    open_now = [t.action for t in available(workflow, case, user)] if user is not None else []
+    for action, is_taken in [*((a, True) for a in reversed(taken)), *((a, False) for a in open_now)]:
+        t = workflow.by_action.get(action)
+        if t is None:
+            continue
+        for key in t.documents:
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append((get_kind(key), key, t.label, is_taken))
+    from ipcase.documents.registry import kinds_for
+
+    for kind in kinds_for(str(case.channel)):
+        if kind.always and kind.key not in seen:
+            seen.add(kind.key)
+            found.append((kind, kind.key, None, False))
+    return found
+
+
+def may_prepare(case: Case, kind: DocumentKind, user: User | None) -> bool:
+    """A kind is prepared for a case when its channel uses it and a taken or open step calls for
+    it (or it may be issued at any time)."""
+    if str(case.channel) not in kind.channels:
+        return False
+    return any(k is not None and k.key == kind.key for k, _key, _label, _taken in called_for(case, user))
+
+
+# -- issuing ------------------------------------------------------------------------------------
+
+
+def _prepare_issue(
+    case: Case,
+    kind: DocumentKind,
+    fields: dict[str, Any],
+    *,
+    actor: User | None,
+    corrects: IssuedDocument | None,
+    at: datetime,
+) -> tuple[IssuedDocument, str]:
+    if str(case.channel) not in kind.channels:
+        raise DomainError(_l("This document does not belong to this procedure."))
+    if corrects is not None:
+        if corrects.case_id != case.id or corrects.kind != kind.key:
+            raise DomainError(_l("A correction replaces a document of the same kind on the same case."))
+        if corrects.corrections:
+            raise DomainError(
+                _l("%(number)s was already corrected; correct the newest document instead.", number=corrects.number)
+            )
+    issued_on = clock.to_local(at).date()
+    year = issued_on.year
+    code = document_code(kind)
+    org = case.organisation
+    serial = next_number(org.numbering_owner_id, f"doc:{code}", year)
+    number = format_document_number(abbr=org.abbr, code=code, year=year, serial=serial)
+    verification_code = new_verification_code()
+    snapshot = build_snapshot(case, kind, fields, issued_on=issued_on)
+    page = verify_page_url()
+    snapshot["meta"] = {
+        "number": number,
+        "verify_code": verification_code,
+        "verify_page": page,
+        "verify_url": f"{page}?{urlencode({'number': number, 'code': verification_code})}",
+        "corrects": corrects.number if corrects else None,
+    }
+    html = render.render_html(kind.template_file, snapshot)
+    document = IssuedDocument(
+        case_id=case.id,
+        kind=kind.key,
+        number=number,
+        organisation_id=case.organisation_id,
+        code=code,
+        year=year,
+        serial=serial,
+        title=kind.title,
+        snapshot=snapshot,
+        template_version=render.template_version(kind.template_file),
+        verification_code=verification_code,
+        is_internal=kind.internal,
+        issued_by_id=actor.id if actor else None,
+        issued_at=at,
+    )
+    if corrects is not None:
+        document.corrects = corrects
+    return document, html
+
+
+def _store(case: Case, document: IssuedDocument, pdf: bytes, *, actor: User | None, corrects: Any) -> None:
+    document.pdf = pdf
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)
+    db.session.add(document)
+    db.session.flush()
+    data = {"title": document.title, "number": document.number}
+    if corrects is not None:
+        record(
+            case,
+            "document.corrected",
+            actor=actor,
+            kind=EntryKind.change,
+            data=data | {"old": corrects.number},
+            is_public=not document.is_internal,
+        )
+    else:
+        record(case, "document.issued", actor=actor, kind=EntryKind.info, data=data, is_public=not document.is_internal)
+
+
+def issue_document(
+    case: Case,
+    kind_key: str,
+    fields: dict[str, Any],
+    *,
+    actor: User | None,
+    corrects: IssuedDocument | None = None,
+    at: datetime | None = None,
+) -> IssuedDocument:
+    """Number, render and store a document of ``kind_key`` for ``case`` from the staff-entered
+    ``fields``; a correction names the document it replaces, which stays on file unchanged."""
+    kind = get_kind(kind_key)
+    if kind is None:
+        raise DomainError(_l("Unknown document."))
+    at = at or clock.now()
+    document, html = _prepare_issue(case, kind, fields, actor=actor, corrects=corrects, at=at)
+    _store(case, document, render.html_to_pdf(html), actor=actor, corrects=corrects)
+    return document
+
+
+def issue_batch(cases: list[Case], kind_key: str, fields: dict[str, Any], *, actor: User | None) -> DocumentBatch:
+    """The same notice for every case in ``cases`` (one number each), plus one combined PDF."""
+    kind = get_kind(kind_key)
+    if kind is None or not kind.batchable:
+        raise DomainError(_l("This document cannot be issued in a batch."))
+    if not cases:
+        raise DomainError(("cases", _l("Choose at least one case.")))
+    limit = current_app.config["DOCUMENT_BATCH_MAX"]
+    if len(cases) > limit:
+        raise DomainError(("cases", _l("At most %(n)d cases at once.", n=limit)))
+    at = clock.now()
+    prepared = []
+    for case in cases:
+        own = dict(fields)
+        if "addressee" in own:
+            own["addressee"] = 0  # each case's own parties: the notice goes to all of them
+        document, html = _prepare_issue(case, kind, own, actor=actor, corrects=None, at=at)
+        layout = render.render_document(html)
+        prepared.append((case, document, layout, render.write_pdf(layout)))
+    combined = render.combine([layout for _case, _doc, layout, _pdf in prepared])
+    batch = DocumentBatch(
+        kind=kind.key,
+        count=len(cases),
+        pdf=combined,
+        sha256=hashlib.sha256(combined).hexdigest(),
+        size=len(combined),
+        issued_by_id=actor.id if actor else None,
+        issued_at=at,
+    )
+    db.session.add(batch)
+    for case, document, _layout, pdf in prepared:
+        document.batch = batch
+        _store(case, document, pdf, actor=actor, corrects=None)
+    db.session.flush()
+    return batch
+
+
+# -- service ------------------------------------------------------------------------------------
+
+
+def _event_already_started(case: Case, event: str) -> bool:
+    """Did a step (or an earlier service) already record ``event`` on the case? Seen from the
+    periods it starts, and from earlier service records that fired it."""
+    from ipcase.deadlines.models import Deadline
+    from ipcase.deadlines.rules import RULES
+
+    rule_ids = [r.id for r in RULES if r.trigger in (event, f"{event}_abroad")]
+    if rule_ids and db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id.in_(rule_ids))
+    ):
+        return True
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ServiceRecord)
+            .join(IssuedDocument)
+            .where(IssuedDocument.case_id == case.id, ServiceRecord.event == event)
+        )
+    )
+
+
+def _service_instant(day: date) -> datetime:
+    """Service counts from its day (the period starts the next day, P1); noon, or now if earlier."""
+    instant = clock.from_local(datetime.combine(day, time(12, 0)))
+    return min(instant, clock.now())
+
+
+def record_service(
+    document: IssuedDocument,
+    *,
+    recipient: Party,
+    method: ServiceMethod,
+    served_on: date,
+    actor: User | None,
+    signed_by: str = "",
+    has_consent: bool = False,
+    note: str = "",
+) -> ServiceRecord:
+    """Record service of ``document`` on ``recipient``. Public notice is deemed served 60 days
+    after publication. Serving a document that starts a period (the defence notice, the decision)
+    records that event, unless the step or an earlier service already did.
+    Legal basis: [85]10 (methods, electronic service needs consent); domain.md §1 P10."""
+    case = document.case
+    kind = get_kind(document.kind)
+    if document.is_internal:
+        raise DomainError(_l("An internal document is not served."))
+    if recipient.case_id != case.id:
+        raise DomainError(("recipient", _l("Choose a party of this case.")))
+    if kind is not None and method.value in kind.forbids:
+        raise DomainError(("method", _l("This document may not be served this way (domain rule P10).")))
+    if method == ServiceMethod.electronic and not has_consent:
+        raise DomainError(("has_consent", _l("Electronic service needs the recipient's consent ([85]10).")))
+    published_on = None
+    if method == ServiceMethod.public_notice:
+        published_on = served_on
+        served_on = served_on + timedelta(days=PUBLIC_NOTICE_DAYS)
+    today = clock.today()
+    issued_on = clock.to_local(document.issued_at).date()
+    if (published_on or served_on) < issued_on:
+        raise DomainError(("served_on", _l("A document cannot be served before it was issued.")))
+    if served_on > today:
+        raise DomainError(
+            (
+                "served_on",
+                _l("Service takes effect on %(date)s; record it from that day.", date=served_on.isoformat())
+                if published_on
+                else _l("Service cannot be recorded in the future."),
+            )
+        )
+    service = ServiceRecord(
+        document=document,
+        recipient=recipient,
+        method=method,
+        served_on=served_on,
+        published_on=published_on,
+        signed_by=signed_by,
+        has_consent=has_consent,
+        note=note,
+        recorded_by_id=actor.id if actor else None,
+    )
+    db.session.add(service)
+    db.session.flush()
+    record(
+        case,
+        "document.served",
+        actor=actor,
+        kind=EntryKind.positive,
+        is_public=True,
+        data={
+            "title": document.title,
+            "number": document.number,
+            "name": recipient.name,
+            "method": enum_ref(method),
+            "date": served_on.isoformat(),
+        },
+    )
+    if kind is not None and kind.service_event is not None:
+        event, roles = kind.service_event
+        if recipient.role.value in roles and not _event_already_started(case, event):
+            from ipcase.deadlines.triggers import record_event
+
+            record_event(case, event, at=_service_instant(served_on), actor=actor)
+            service.event = event
+    return service
+
+
+# -- verification -------------------------------------------------------------------------------
+
+
+def verify_by_code(number: str, code: str) -> IssuedDocument | None:
+    """The issued document with this number and code, or None (the same None for a wrong
+    number and a wrong code)."""
+    document = queries.by_number((number or "").strip())
+    given = normalise_code(code)
+    expected = document.verification_code if document is not None else "X" * CODE_LENGTH
+    match = hmac.compare_digest(given.encode(), expected.encode())
+    return document if document is not None and match else None
+
+
+def verify_by_file(content: bytes) -> IssuedDocument | None:
+    """The issued document whose stored bytes these are, or None."""
+    return queries.by_sha256(hashlib.sha256(content).hexdigest())
