@@ -46,6 +46,23 @@ def period_over(rule_ids: Iterable[str], message: Any) -> Guard:
     return guard
 
 
+def required_detail(details: dict[str, Any], key: str, message: Any) -> str:
+    """A step's text detail that must not be blank (stripped in place), or a refusal on that field."""
+    value = str(details.get(key) or "").strip()
+    if not value:
+        raise DomainError((key, message))
+    details[key] = value
+    return value
+
+
+def choice_detail(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
+    """A step's detail as a member of ``enum``, or a refusal on that field."""
+    try:
+        return enum(details.get(key))
+    except ValueError:
+        raise DomainError((key, message)) from None
+
+
 @dataclass(frozen=True)
 class Transition:
     """One move of a channel's workflow."""

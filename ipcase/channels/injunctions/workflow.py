@@ -32,7 +32,7 @@ from ipcase.channels.injunctions import forms as f
 from ipcase.channels.injunctions.models import InjunctionCase, InjunctionCheck
 from ipcase.channels.injunctions.states import CLOSED, MAX_DURATION_DAYS, Compliance, LiftGround, expiry_day
 from ipcase.channels.injunctions.states import InjunctionState as S
-from ipcase.channels.workflow import Transition, Workflow
+from ipcase.channels.workflow import Transition, Workflow, choice_detail, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline
@@ -97,24 +97,9 @@ def _local_day(at: datetime) -> Any:
     return clock.to_local(at).date()
 
 
-def _required(details: dict[str, Any], key: str, message: Any) -> str:
-    value = str(details.get(key) or "").strip()
-    if not value:
-        raise DomainError((key, message))
-    details[key] = value
-    return value
-
-
-def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
-    try:
-        return enum(details.get(key))
-    except ValueError:
-        raise DomainError((key, message)) from None
-
-
 def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The measures ordered and for how long: the injunction expires on the duration's last day."""
-    measures = _required(details, "measures", _l("State the measures ordered."))
+    measures = required_detail(details, "measures", _l("State the measures ordered."))
     days = details.get("duration_days")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DURATION_DAYS:
         raise DomainError(
@@ -148,9 +133,9 @@ def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at
                 ),
             )
         )
-    checked_by = _required(details, "checked_by", _l("Say who made the check."))
-    complied = _choice(details, "complied", Compliance, _l("Choose what the check found."))
-    findings = _required(details, "findings", _l("Describe what the check found."))
+    checked_by = required_detail(details, "checked_by", _l("Say who made the check."))
+    complied = choice_detail(details, "complied", Compliance, _l("Choose what the check found."))
+    findings = required_detail(details, "findings", _l("Describe what the check found."))
     credit = bool(details.get("record_credit"))
     if credit and complied == Compliance.complied:
         raise DomainError(("record_credit", _l("The respondent complied: there is nothing to record against them.")))
@@ -177,13 +162,13 @@ def apply_for_review(case: Case, details: dict[str, Any], actor: User | None, at
     )
     if party is None:
         raise DomainError(("party", _l("Choose the respondent who asks for the review.")))
-    _required(details, "grounds", _l("Give the grounds for review."))
+    required_detail(details, "grounds", _l("Give the grounds for review."))
     details["party"] = party.name
     details["party_id"] = party.id
 
 
 def lift_injunction(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    _choice(details, "ground", LiftGround, _l("Choose the ground for lifting."))
+    choice_detail(details, "ground", LiftGround, _l("Choose the ground for lifting."))
 
 
 def injunction_expired(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:

@@ -35,7 +35,7 @@ from ipcase.channels.mediation.states import (
     agreement_problems,
 )
 from ipcase.channels.mediation.states import MediationState as S
-from ipcase.channels.workflow import Transition, Workflow, period_over
+from ipcase.channels.workflow import Transition, Workflow, choice_detail, period_over, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
@@ -147,21 +147,6 @@ def other_route_chosen(case: Case, actor: User | None, at: datetime, before: str
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
 
 
-def _required(details: dict[str, Any], key: str, message: Any) -> str:
-    value = str(details.get(key) or "").strip()
-    if not value:
-        raise DomainError((key, message))
-    details[key] = value
-    return value
-
-
-def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
-    try:
-        return enum(details.get(key))
-    except ValueError:
-        raise DomainError((key, message)) from None
-
-
 def _local_day(at: datetime) -> date:
     return clock.to_local(at).date()
 
@@ -216,7 +201,7 @@ def record_session(case: Case, details: dict[str, Any], actor: User | None, at: 
     place = str(details.get("place") or "").strip()
     if not online and not place:
         raise DomainError(("place", _l("Give the place of the session, or mark it as held online.")))
-    outcome = _choice(details, "outcome", SessionOutcome, _l("Choose what the session came to."))
+    outcome = choice_detail(details, "outcome", SessionOutcome, _l("Choose what the session came to."))
     both = bool(details.get("requester_present")) and bool(details.get("respondent_present"))
     if outcome == SessionOutcome.agreement_in_principle and not both:
         raise DomainError(("outcome", _l("An agreement in principle needs both parties at the session.")))
@@ -244,7 +229,7 @@ def record_session(case: Case, details: dict[str, Any], actor: User | None, at: 
 
 
 def record_failure(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    _choice(details, "ground", FailureGround, _l("Choose why no agreement was reached."))
+    choice_detail(details, "ground", FailureGround, _l("Choose why no agreement was reached."))
 
 
 def _decimal(details: dict[str, Any], key: str) -> Decimal | None:
@@ -287,24 +272,24 @@ def _follow_up(case: Case, kind: FollowUp | None, body: str, case_no: str = "") 
 
 
 def apply_for_confirmation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    court = _required(details, "court", _l("Name the court asked to confirm the agreement."))
+    court = required_detail(details, "court", _l("Name the court asked to confirm the agreement."))
     _follow_up(case, FollowUp.judicial_confirmation, court, str(details.get("court_case_no") or "").strip())
 
 
 def apply_for_notarisation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    office = _required(details, "notary_office", _l("Name the notary office."))
+    office = required_detail(details, "notary_office", _l("Name the notary office."))
     _follow_up(case, FollowUp.notarisation, office)
 
 
 def apply_for_award(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    commission = _required(details, "commission", _l("Name the arbitration commission."))
-    _choice(details, "form", ArbitralForm, _l("Choose an award or an arbitration mediation statement."))
+    commission = required_detail(details, "commission", _l("Name the arbitration commission."))
+    choice_detail(details, "form", ArbitralForm, _l("Choose an award or an arbitration mediation statement."))
     _follow_up(case, FollowUp.arbitral_award, commission, str(details.get("arbitration_case_no") or "").strip())
 
 
 def record_follow_up_result(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The ruling, notarial deed or award obtained, by its number."""
-    number = _required(details, "number", _l("Give the number of the ruling, notarial deed or award."))
+    number = required_detail(details, "number", _l("Give the number of the ruling, notarial deed or award."))
     issued_on = details.get("issued_on")
     if issued_on is not None and issued_on > _local_day(at):
         raise DomainError(("issued_on", _l("The document cannot be issued after the step is recorded.")))

@@ -29,7 +29,7 @@ from ipcase.channels.mediation.forms import receiving_organisations
 from ipcase.channels.stations import forms as f
 from ipcase.channels.stations.states import CLOSED, NoticeMethod, OnSiteMeasure, ResponsePosition
 from ipcase.channels.stations.states import StationState as S
-from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, period_over
+from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, choice_detail, period_over, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
@@ -110,21 +110,6 @@ def stop_forwarding_clock(case: Case, actor: User | None, at: datetime, before: 
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
 
 
-def _required(details: dict[str, Any], key: str, message: Any) -> str:
-    value = str(details.get(key) or "").strip()
-    if not value:
-        raise DomainError((key, message))
-    details[key] = value
-    return value
-
-
-def _choice(details: dict[str, Any], key: str, enum: Any, message: Any) -> Any:
-    try:
-        return enum(details.get(key))
-    except ValueError:
-        raise DomainError((key, message)) from None
-
-
 def _receiver(case: Case, details: dict[str, Any], channel: Channel) -> Any:
     found = next((o for o in receiving_organisations(case, channel) if o.id == details.get("organisation")), None)
     if found is None:
@@ -145,12 +130,12 @@ def forward_to_office(case: Case, details: dict[str, Any], actor: User | None, a
 
 
 def record_notice(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    _choice(details, "method", NoticeMethod, _l("Choose how the respondent was notified."))
+    choice_detail(details, "method", NoticeMethod, _l("Choose how the respondent was notified."))
 
 
 def record_response(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    _choice(details, "position", ResponsePosition, _l("Choose the respondent's position."))
-    _required(details, "summary", _l("Summarise the response."))
+    choice_detail(details, "position", ResponsePosition, _l("Choose the respondent's position."))
+    required_detail(details, "summary", _l("Summarise the response."))
 
 
 def record_measures(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
@@ -169,7 +154,7 @@ def record_measures(case: Case, details: dict[str, Any], actor: User | None, at:
         raise DomainError(("measures", _l("Choose measures from the list."))) from None
     if not kinds:
         raise DomainError(("measures", _l("Choose at least one measure taken.")))
-    items = _required(details, "items", _l("Say which exhibits, materials or links the measures concern."))
+    items = required_detail(details, "items", _l("Say which exhibits, materials or links the measures concern."))
     complied = bool(details.get("respondent_complied"))
     for kind in kinds:
         case.measures.append(  # type: ignore[attr-defined]
@@ -198,7 +183,7 @@ def _refer(
     if channel == Channel.mediation:
         from ipcase.channels.mediation.models import MediationType
 
-        fields["mediation_type"] = _choice(
+        fields["mediation_type"] = choice_detail(
             details, "mediation_type", MediationType, _l("Choose the type of mediation.")
         ).value
     new = refer_case(case, channel=channel, organisation=target, actor=actor, at=at, reason=str(reason), fields=fields)
