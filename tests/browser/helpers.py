@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests import factories
 
@@ -29,3 +29,14 @@ def log_in_in_english(page: Page, username: str) -> None:
 def log_out(page: Page) -> None:
     page.locator("header").get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login(\?|$)"))
+
+
+def step_form(page: Page, action: str) -> Locator:
+    """The case page's form for a workflow step, opened (each step folds away until chosen)."""
+    form = page.locator(f'#actions form.action-form[action$="/actions/{action}"]')
+    if form.count() == 0:
+        return form  # not offered: callers check that with to_have_count(0)
+    if form.locator("details.step").get_attribute("open") is None:
+        form.locator("summary").click()
+    expect(form.locator("button[type=submit]")).to_be_visible()
+    return form

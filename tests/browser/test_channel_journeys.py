@@ -26,7 +26,7 @@ from ipcase.core.identifiers import patent_check_char
 from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems
-from tests.browser.helpers import log_in, log_in_in_english, log_out
+from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form
 
 pytestmark = pytest.mark.browser
 
@@ -147,10 +147,6 @@ def open_case(page: Page, case_id: int) -> None:
 
 def state_label(page: Page) -> Locator:
     return page.locator(".headstate .state")
-
-
-def step_form(page: Page, action: str) -> Locator:
-    return page.locator(f'#actions form.action-form[action$="/actions/{action}"]')
 
 
 def submit_step(page: Page, case_id: int, action: str) -> None:

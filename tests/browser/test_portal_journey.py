@@ -23,7 +23,7 @@ from ipcase.core import clock
 from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, Problems
-from tests.browser.helpers import log_in_in_english
+from tests.browser.helpers import log_in_in_english, step_form
 
 pytestmark = pytest.mark.browser
 
@@ -140,8 +140,7 @@ def seat_panel(app: Flask, reference: str) -> int:
 
 
 def take_step(page: Page, case_id: int, action: str, label: str) -> None:
-    form = page.locator(f'#actions form.action-form[action$="/actions/{action}"]')
-    expect(form).to_be_visible()
+    form = step_form(page, action)
     form.locator("button[type=submit]").click()
     expect(page.get_by_role("status")).to_have_text(f"Done: {label}.")
 
