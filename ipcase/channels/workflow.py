@@ -172,16 +172,21 @@ def take(
         raise DomainError(("at", _l("A step cannot be recorded in the future.")))
     if at < case.received_at:
         raise DomainError(("at", _l("A step cannot precede the case's receipt.")))
-    before = case.state
+    before, closed_before = case.state, case.closed_at
     if t.target:
         case.state = t.target
     if t.closes:
         case.closed_at = at
-    for effect in t.effects:
-        effect(case, actor, at, before)
     details = dict(details or {})
-    if t.apply is not None:
-        t.apply(case, details, actor, at)
+    try:
+        for effect in t.effects:
+            effect(case, actor, at, before)
+        if t.apply is not None:
+            t.apply(case, details, actor, at)
+    except DomainError:
+        # refused by its details: the case stays where it was (the caller rolls back the rest)
+        case.state, case.closed_at = before, closed_before
+        raise
     db.session.flush()
     states = workflow.states
     record(

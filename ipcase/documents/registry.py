@@ -583,6 +583,15 @@ GENERIC_KINDS: tuple[DocumentKind, ...] = (
         "本局就{case_line}作出的　　号文书存在笔误，现更正如下：\n\n更正后的文书附后，原文书相应内容以本通知为准。",
     ),
     _generic(
+        "decision_revocation",
+        "变更（撤销）专利侵权纠纷行政裁决决定书",
+        _l("Decision changing or revoking the adjudication decision (变更/撤销决定书)"),
+        "变",
+        (f"{M85}第三十三条",),
+        "本局就{case_line}作出的　　号行政裁决书所涉专利权，已被生效的无效宣告请求审查决定宣告无效。"
+        "依照《专利纠纷行政裁决和调解办法》第三十三条的规定，决定如下：\n\n对上述行政裁决书予以变更（撤销）。已经履行或者强制执行的部分不受影响。",
+    ),
+    _generic(
         "preservation_approval_form",
         "证据登记保存审批表",
         _l("Evidence preservation approval form (证据登记保存审批表)"),

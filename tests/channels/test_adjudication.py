@@ -4,7 +4,7 @@ The steps with structured details and their branches are walked through the web 
 ``test_adjudication_steps.py``; the pure rules (hearing notice, majority) in
 ``test_adjudication_rules.py``."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -207,6 +207,12 @@ def details_for(case, users, action):
         "serve_decision": {"method": "direct"},
         "record_performance": {"how": "已停止销售并销毁库存"},
         "record_correction": {"decision_date": clock.today(), "corrections": "第3页“XD-80”更正为“XD-08”"},
+        "revoke_after_invalidation": {
+            "invalidation_no": "第561234号无效宣告请求审查决定",
+            "final_on": clock.today(),
+            "effect": "revoked",
+            "performed": "",
+        },
     }.get(action)
 
 
@@ -309,7 +315,17 @@ def test_who_may_act_in_the_evidence_stage(case, users, username, may):
     ("username", "may"),
     [
         ("examiner", {"serve_decision", "publish", "record_lawsuit", "record_performance", "record_correction"}),
-        ("director", {"serve_decision", "publish", "record_lawsuit", "record_performance", "record_correction"}),
+        (
+            "director",
+            {
+                "serve_decision",
+                "publish",
+                "record_lawsuit",
+                "record_performance",
+                "record_correction",
+                "revoke_after_invalidation",
+            },
+        ),
         ("mediator", set()),
         ("expert", set()),
         ("cqexaminer", set()),
@@ -434,3 +450,66 @@ def test_closing_ends_excluded_time_still_running(case, users):
 def test_the_transferred_state_is_closed_and_labelled():
     assert S.transferred in WORKFLOW.closed
     assert S.transferred.label == _l("Transferred to the competent office")
+
+
+# -- [85]33: the patent invalidated after the decision ---------------------------------------------
+
+
+def _decided_with_finding(case, users):
+    from ipcase.credit.models import CreditEventKind
+    from ipcase.credit.operations import record_event
+
+    put(case, S.published)
+    case.outcome = DecisionOutcome.infringement_found
+    for party in case.respondents:
+        record_event(case, party, CreditEventKind.infringement_found, actor=users["director"], at=clock.now())
+    return CreditEventKind
+
+
+def _revoke(case, users, **changes):
+    details = details_for(case, users, "revoke_after_invalidation") | changes
+    take(
+        WORKFLOW,
+        case,
+        "revoke_after_invalidation",
+        actor=users["director"],
+        reason="专利权被宣告全部无效",
+        details=details,
+    )
+
+
+def test_a_revoked_decision_no_longer_counts_against_the_respondent(case, users):
+    from ipcase.credit.operations import history_of_case
+
+    _decided_with_finding(case, users)
+    _revoke(case, users)
+    assert case.state == S.decision_revoked and case.closed_at is not None
+    events = history_of_case(case)
+    assert events and all(e.is_removed for e in events)
+
+
+def test_a_changed_decision_keeps_its_finding(case, users):
+    from ipcase.credit.operations import history_of_case
+
+    _decided_with_finding(case, users)
+    _revoke(case, users, effect="changed")
+    assert case.state == S.decision_revoked
+    assert not any(e.is_removed for e in history_of_case(case))
+
+
+@pytest.mark.parametrize(
+    ("final_on", "message"),
+    [
+        (lambda: clock.today() + timedelta(days=1), "already be final"),
+        (lambda: date(2020, 1, 1), "before the decision"),
+    ],
+)
+def test_revocation_needs_an_invalidation_final_after_the_decision(case, users, final_on, message):
+    from flask_babel import force_locale
+
+    _decided_with_finding(case, users)
+    with pytest.raises(DomainError) as info, force_locale("en"):
+        _revoke(case, users, final_on=final_on())
+    with force_locale("en"):
+        assert message in " ".join(str(m) for _, m in info.value.reasons)
+    assert case.state == S.published

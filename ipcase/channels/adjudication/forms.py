@@ -29,6 +29,7 @@ from ipcase.channels.adjudication.states import (
     ClosedHearingReason,
     DecisionOutcome,
     RecusalGround,
+    RevocationEffect,
 )
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
 from ipcase.core.forms import opts
@@ -425,3 +426,19 @@ class SettlementEndForm(StepForm):
 class CorrectionForm(StepForm):
     decision_date = DateField(_l("Date of the decision corrected"), validators=[InputRequired()])
     corrections = _text(_l("Corrections"))
+
+
+class RevocationForm(StepForm):
+    """[85]33: a final invalidation of the patent changes or revokes the decision; what was
+    already performed or enforced stands."""
+
+    invalidation_no = _line(_l("Invalidation decision number"))
+    final_on = DateField(_l("Date the invalidation became final"), validators=[InputRequired()])
+    effect = SelectField(
+        _l("Effect on the decision"), choices=opts(RevocationEffect.choices()), validators=[InputRequired()]
+    )
+    performed = _text(
+        _l("Already performed or enforced (stands)"),
+        required=False,
+        description=_l("The change does not reach back to what was already performed or enforced ([85]33)."),
+    )

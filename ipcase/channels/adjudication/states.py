@@ -29,6 +29,7 @@ class AdjudicationState(LabelledEnum):
     litigated = "litigated"
     enforcement_requested = "enforcement_requested"
     transferred = "transferred"
+    decision_revoked = "decision_revoked"
 
 
 AdjudicationState.set_labels(
@@ -52,6 +53,7 @@ AdjudicationState.set_labels(
         AdjudicationState.litigated: _l("Administrative lawsuit filed"),
         AdjudicationState.enforcement_requested: _l("Court enforcement requested"),
         AdjudicationState.transferred: _l("Transferred to the competent office"),
+        AdjudicationState.decision_revoked: _l("Decision changed or revoked (patent invalidated)"),
     }
 )
 
@@ -65,6 +67,7 @@ CLOSED = frozenset(
         AdjudicationState.litigated,
         AdjudicationState.enforcement_requested,
         AdjudicationState.transferred,
+        AdjudicationState.decision_revoked,
     }
 )
 
@@ -213,3 +216,18 @@ def vote_problem(votes_for: int, votes_against: int, panel_size: int) -> Any:
             **{"for": votes_for, "against": votes_against},
         )
     return None
+
+
+class RevocationEffect(LabelledEnum):
+    """What a final invalidation does to the decision ([85]33)."""
+
+    revoked = "revoked"
+    changed = "changed"
+
+
+RevocationEffect.set_labels(
+    {
+        RevocationEffect.revoked: _l("Decision revoked (the patent was invalidated in full)"),
+        RevocationEffect.changed: _l("Decision changed (the patent was invalidated in part)"),
+    }
+)

@@ -765,6 +765,30 @@ def issue_decision(case: Case, details: dict[str, Any], actor: User | None, at: 
             record_event(case, party, CreditEventKind.infringement_found, actor=actor, at=at)
 
 
+def revoke_decision(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """[85]33: the patent was invalidated by a final decision. A revoked decision no longer counts
+    against the respondents' credit; a changed one keeps its finding."""
+    from ipcase.core import clock
+    from ipcase.credit.models import CreditEventKind
+    from ipcase.credit.operations import history_of_case
+
+    final_on = details.get("final_on")
+    if final_on is None or final_on > clock.to_local(at).date():
+        raise DomainError(("final_on", _l("The invalidation must already be final.")))
+    if case.closed_at is not None and final_on < clock.to_local(case.closed_at).date():
+        raise DomainError(
+            ("final_on", _l("The invalidation became final before the decision: it was not a ground to change it."))
+        )
+    if details.get("effect") != "revoked" or actor is None:
+        return
+    findings = {CreditEventKind.infringement_found, CreditEventKind.repeat_infringement}
+    for event in history_of_case(case):
+        if event.kind in findings and not event.is_removed:
+            event.removed_at = at
+            event.removed_by_id = actor.id
+            event.removal_reason = str(_l("Decision revoked: the patent was invalidated ([85]33)."))
+
+
 def apply_for_enforcement(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The decision was not performed after the demand: recorded against each respondent ([85]34, [85]80)."""
     from ipcase.credit.models import CreditEventKind
@@ -1318,6 +1342,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         OFFICE,
         documents=("correction_notice",),
         form=f.CorrectionForm,
+    ),
+    T(
+        "revoke_after_invalidation",
+        _l("Change or revoke the decision: patent invalidated (变更或者撤销)"),
+        DECIDED,
+        S.decision_revoked,
+        DIRECTOR,
+        needs_reason=True,
+        documents=("decision_revocation",),
+        form=f.RevocationForm,
+        apply=revoke_decision,
+        kind=EntryKind.negative,
     ),
 )
 
