@@ -31,6 +31,7 @@ from ipcase.cases.views import bp, get_case_or_404, get_editable_case
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import opts
+from ipcase.core.views import commit_or_flash
 from ipcase.extensions import db
 
 
@@ -145,13 +146,5 @@ def download_evidence(case_id: int, item_id: int) -> Any:
 def remove_evidence_item(case_id: int, item_id: int) -> Any:
     case = get_editable_case(case_id)
     item = _item_or_404(case, item_id)
-    try:
-        remove_evidence(item, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Evidence removed."), "success")
+    commit_or_flash(lambda: remove_evidence(item, actor=current_user), _("Evidence removed."))
     return _back(case)

@@ -42,6 +42,7 @@ from ipcase.channels.workflow import available, take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
+from ipcase.core.views import commit_or_flash
 from ipcase.deadlines.views import case_panel_context
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
@@ -318,15 +319,10 @@ def link_main_case(case_id: int) -> Any:
         if main is None or not can_view(current_user, main):
             flash(_("There is no case with this number."), "danger")
         else:
-            try:
-                link(case, main, actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                for message in exc.messages:
-                    flash(message, "danger")
-            else:
-                db.session.commit()
-                flash(_("Linked to the main case %(number)s.", number=main.number), "success")
+            commit_or_flash(
+                lambda: link(case, main, actor=current_user),
+                _("Linked to the main case %(number)s.", number=main.number),
+            )
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -531,15 +527,7 @@ def _form_page(template: str, case: Case, form: Any, **extra: Any) -> Any:
 def _post_action(case: Case, action: Any, success: str, anchor: str = "") -> Any:
     """A state-changing POST without its own page: CSRF-checked form, flash the outcome."""
     # CSRFProtect has already checked the token of every POST before we get here.
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    commit_or_flash(action, success)
     return redirect(url_for(".show_case", case_id=case.id) + anchor)
 
 

@@ -17,6 +17,7 @@ from ipcase.cases.views import get_case_or_404
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors
+from ipcase.core.views import commit_or_flash
 from ipcase.extensions import db
 from ipcase.pools import operations as ops
 from ipcase.pools import rules
@@ -201,15 +202,7 @@ def _remove(user_id: int, model: Any, operation: Any, success: str, anchor: str)
     item = db.session.get(model, form.item_id.data) if 0 < (form.item_id.data or 0) < 2**31 else None
     if item is None or item.profile.user_id != subject.id:
         abort(404)
-    try:
-        operation(item, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    commit_or_flash(lambda: operation(item, actor=current_user), success)
     return _back(subject, anchor)
 
 

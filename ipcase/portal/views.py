@@ -38,6 +38,7 @@ from ipcase.cases.validation import canonical_id_number, canonical_patent
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
+from ipcase.core.views import commit_or_flash
 from ipcase.extensions import db, limiter
 from ipcase.organisations.models import Organisation
 from ipcase.portal import operations as ops
@@ -770,15 +771,7 @@ def staff_handle_request(request_id: int) -> Any:
     case = _staff_case(online.case_id)
     form = HandledForm()
     if form.validate_on_submit():
-        try:
-            ops.mark_request_handled(online, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            for message in exc.messages:
-                flash(message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Marked as handled."), "success")
+        commit_or_flash(lambda: ops.mark_request_handled(online, actor=current_user), _("Marked as handled."))
     return redirect(url_for("cases.show_case", case_id=case.id) + "#portal")
 
 
