@@ -169,6 +169,13 @@ ADJUDICATION: dict[A, PublicStatus] = {
         _l("The competent office continues the case and tells the parties its own reference."),
         closed=True,
     ),
+    A.decision_revoked: _s(
+        "revoked",
+        _l("Decision changed or revoked: the patent was invalidated"),
+        NOBODY,
+        _l("What was already carried out or enforced stands; the office's decision document says what changes."),
+        closed=True,
+    ),
 }
 
 # -- mediation ----------------------------------------------------------------------------------
