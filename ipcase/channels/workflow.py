@@ -63,6 +63,21 @@ def choice_detail(details: dict[str, Any], key: str, enum: Any, message: Any) ->
         raise DomainError((key, message)) from None
 
 
+# -- effects several channels share: f(case, actor, at, state_before) ----------------------------
+
+
+def mark_docketed(case: Case, actor: User | None, at: datetime, before: str) -> None:
+    case.docketed_at = at
+
+
+def docketing_decided(case: Case, actor: User | None, at: datetime, before: str) -> None:
+    """The docketing decision answers the docketing period, also when the step records another
+    event: refusing to docket ([85]20), or docketing an ownership dispute ([85]66)."""
+    from ipcase.deadlines.operations import meet_deadlines
+
+    meet_deadlines(case, "docketed", actor=actor, at=at)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One move of a channel's workflow."""

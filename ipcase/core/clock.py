@@ -23,6 +23,11 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TZ)
 
 
+def local_day(value: datetime) -> date:
+    """The date in China of an instant (the day a step happened, for periods counted in days)."""
+    return to_local(value).date()
+
+
 def from_local(value: datetime) -> datetime:
     """Interpret a naive datetime typed by a user in Asia/Shanghai and return it in UTC."""
     if value.tzinfo is None:

@@ -16,7 +16,7 @@ the decision its service, the demand for performance and enforcement ([85]80), a
 ([85]33). Time that [85]37 excludes from the time limit (objection, appraisal, extended evidence
 period, settlement) is recorded as excluded periods by the steps that begin and end it."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +39,7 @@ from ipcase.channels.adjudication.states import (
     vote_problem,
 )
 from ipcase.channels.adjudication.states import AdjudicationState as S
-from ipcase.channels.workflow import Transition, Workflow, period_over
+from ipcase.channels.workflow import Transition, Workflow, docketing_decided, mark_docketed, period_over
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
@@ -74,10 +74,6 @@ DECIDED = frozenset({S.closed_decided, S.published, S.litigated, S.enforcement_r
 AFTER_DECISION = frozenset({S.closed_decided, S.published})
 
 # -- reading the case -------------------------------------------------------------------------------
-
-
-def _local_day(at: datetime) -> date:
-    return clock.to_local(at).date()
 
 
 def _latest(case: Case, *rule_ids: str) -> Deadline | None:
@@ -363,24 +359,13 @@ def stop_docketing_clock(case: Case, actor: User | None, at: datetime, before: s
         d.closed_at = at
 
 
-def docketing_decided(case: Case, actor: User | None, at: datetime, before: str) -> None:
-    """Refusing to docket also answers the docketing period."""
-    from ipcase.deadlines.operations import meet_deadlines
-
-    meet_deadlines(case, "docketed", actor=actor, at=at)
-
-
-def mark_docketed(case: Case, actor: User | None, at: datetime, before: str) -> None:
-    case.docketed_at = at
-
-
 def enter_suspension(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """Remember where to return, and stop the time limit ([85]28, [85]37)."""
     from ipcase.deadlines.operations import start_exclusion
 
     case.state_before_suspension = before
     if actor is not None:
-        start_exclusion(case, ExclusionKind.suspension, _local_day(at), actor=actor, reason=str(_l("Suspension")))
+        start_exclusion(case, ExclusionKind.suspension, clock.local_day(at), actor=actor, reason=str(_l("Suspension")))
 
 
 def leave_suspension(case: Case, actor: User | None, at: datetime, before: str) -> None:
@@ -401,7 +386,7 @@ def _start_exclusion(case: Case, kind: ExclusionKind, actor: User | None, at: da
     from ipcase.deadlines.operations import start_exclusion
 
     if actor is not None:
-        start_exclusion(case, kind, _local_day(at), actor=actor, reason=str(reason)[:500])
+        start_exclusion(case, kind, clock.local_day(at), actor=actor, reason=str(reason)[:500])
 
 
 def _end_exclusion(case: Case, kind: ExclusionKind, actor: User | None, at: datetime) -> None:
@@ -409,7 +394,7 @@ def _end_exclusion(case: Case, kind: ExclusionKind, actor: User | None, at: date
 
     period = _open_exclusion(case, kind)
     if period is not None and actor is not None:
-        end_exclusion(period, max(period.starts_on, _local_day(at)), actor=actor)
+        end_exclusion(period, max(period.starts_on, clock.local_day(at)), actor=actor)
 
 
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
@@ -669,9 +654,9 @@ def _hearing(case: Case, details: dict[str, Any], at: datetime) -> None:
     from ipcase.deadlines.service import load_calendar
 
     when = clock.from_local(details["hearing_at"])
-    notice_day = _local_day(at)
+    notice_day = clock.local_day(at)
     earliest = earliest_hearing_day(load_calendar(), notice_day)
-    if _local_day(when) < earliest:
+    if clock.local_day(when) < earliest:
         raise DomainError(
             (
                 "hearing_at",
@@ -706,7 +691,7 @@ def reschedule_hearing(case: Case, details: dict[str, Any], actor: User | None, 
     party = _party(case, details["party"])
     current = case.hearing_at  # type: ignore[attr-defined]
     if current is not None:
-        latest = _local_day(current) - timedelta(days=RESCHEDULE_NOTICE_DAYS)
+        latest = clock.local_day(current) - timedelta(days=RESCHEDULE_NOTICE_DAYS)
         if details["requested_on"] > latest:
             raise DomainError(
                 (
@@ -714,7 +699,7 @@ def reschedule_hearing(case: Case, details: dict[str, Any], actor: User | None, 
                     _l(
                         "A party asks to reschedule at least 3 days before the hearing: "
                         "for the hearing on %(day)s, by %(latest)s.",
-                        day=_local_day(current).isoformat(),
+                        day=clock.local_day(current).isoformat(),
                         latest=latest.isoformat(),
                     ),
                 )
@@ -725,7 +710,7 @@ def reschedule_hearing(case: Case, details: dict[str, Any], actor: User | None, 
 
 def hold_hearing(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     scheduled = case.hearing_at  # type: ignore[attr-defined]
-    if scheduled is not None and _local_day(at) < _local_day(scheduled):
+    if scheduled is not None and clock.local_day(at) < clock.local_day(scheduled):
         raise DomainError(
             (
                 "at",
@@ -773,9 +758,9 @@ def revoke_decision(case: Case, details: dict[str, Any], actor: User | None, at:
     from ipcase.credit.operations import history_of_case
 
     final_on = details.get("final_on")
-    if final_on is None or final_on > clock.to_local(at).date():
+    if final_on is None or final_on > clock.local_day(at):
         raise DomainError(("final_on", _l("The invalidation must already be final.")))
-    if case.closed_at is not None and final_on < clock.to_local(case.closed_at).date():
+    if case.closed_at is not None and final_on < clock.local_day(case.closed_at):
         raise DomainError(
             ("final_on", _l("The invalidation became final before the decision: it was not a ground to change it."))
         )

@@ -93,10 +93,6 @@ def expiry_reached(case: Case) -> Any:
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
 
 
-def _local_day(at: datetime) -> Any:
-    return clock.to_local(at).date()
-
-
 def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The measures ordered and for how long: the injunction expires on the duration's last day."""
     measures = required_detail(details, "measures", _l("State the measures ordered."))
@@ -108,7 +104,7 @@ def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at
     case.ordered_measures = measures  # type: ignore[attr-defined]
     case.granted_at = at  # type: ignore[attr-defined]
     case.duration_days = days  # type: ignore[attr-defined]
-    case.expires_on = expiry_day(_local_day(at), days)  # type: ignore[attr-defined]
+    case.expires_on = expiry_day(clock.local_day(at), days)  # type: ignore[attr-defined]
 
 
 def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
@@ -120,16 +116,16 @@ def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at
     checked_on = details.get("checked_on")
     if checked_on is None:
         raise DomainError(("checked_on", _l("Give the day of the check.")))
-    if checked_on > _local_day(at):
+    if checked_on > clock.local_day(at):
         raise DomainError(("checked_on", _l("A check is recorded once made: its day cannot be after the step's.")))
     granted_at = getattr(case, "granted_at", None)
-    if granted_at is not None and checked_on < _local_day(granted_at):
+    if granted_at is not None and checked_on < clock.local_day(granted_at):
         raise DomainError(
             (
                 "checked_on",
                 _l(
                     "The injunction was granted on %(day)s: a check comes after.",
-                    day=_local_day(granted_at).isoformat(),
+                    day=clock.local_day(granted_at).isoformat(),
                 ),
             )
         )
@@ -173,7 +169,7 @@ def lift_injunction(case: Case, details: dict[str, Any], actor: User | None, at:
 
 def injunction_expired(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     expires_on = getattr(case, "expires_on", None)
-    if expires_on is not None and _local_day(at) < expires_on:
+    if expires_on is not None and clock.local_day(at) < expires_on:
         raise DomainError(("at", _l("The injunction is in force until %(day)s.", day=expires_on.isoformat())))
 
 

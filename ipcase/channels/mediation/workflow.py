@@ -15,7 +15,7 @@ documents it calls for and — where the mediator records more than a time and r
 docketing, each session (``mediation_sessions``), the agreement's terms, the follow-up and its
 result. A refused step changes nothing and says why."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -35,7 +35,15 @@ from ipcase.channels.mediation.states import (
     agreement_problems,
 )
 from ipcase.channels.mediation.states import MediationState as S
-from ipcase.channels.workflow import Transition, Workflow, choice_detail, period_over, required_detail
+from ipcase.channels.workflow import (
+    Transition,
+    Workflow,
+    choice_detail,
+    docketing_decided,
+    mark_docketed,
+    period_over,
+    required_detail,
+)
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
@@ -116,18 +124,6 @@ def _open_deadlines(case: Case) -> list[Deadline]:
     )
 
 
-def mark_docketed(case: Case, actor: User | None, at: datetime, before: str) -> None:
-    case.docketed_at = at
-
-
-def docketing_decided(case: Case, actor: User | None, at: datetime, before: str) -> None:
-    """Refusing to docket, or docketing an ownership dispute (whose event is its own), also
-    answers the 5-working-day docketing period ([85]66)."""
-    from ipcase.deadlines.operations import meet_deadlines
-
-    meet_deadlines(case, "docketed", actor=actor, at=at)
-
-
 def mediation_concluded(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """An agreement ends the mediation: its time limit is met, though the file stays open for the
     follow-up."""
@@ -145,10 +141,6 @@ def other_route_chosen(case: Case, actor: User | None, at: datetime, before: str
 
 
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
-
-
-def _local_day(at: datetime) -> date:
-    return clock.to_local(at).date()
 
 
 def choose_mediator(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
@@ -249,7 +241,7 @@ def record_agreement(case: Case, details: dict[str, Any], actor: User | None, at
     terms = str(details.get("terms") or "").strip()
     due_on = details.get("due_on")
     instalments = details.get("instalments")
-    problems = agreement_problems(amount, terms, due_on, instalments, _local_day(at))
+    problems = agreement_problems(amount, terms, due_on, instalments, clock.local_day(at))
     if problems:
         raise DomainError(*problems)
     assert amount is not None
@@ -291,7 +283,7 @@ def record_follow_up_result(case: Case, details: dict[str, Any], actor: User | N
     """The ruling, notarial deed or award obtained, by its number."""
     number = required_detail(details, "number", _l("Give the number of the ruling, notarial deed or award."))
     issued_on = details.get("issued_on")
-    if issued_on is not None and issued_on > _local_day(at):
+    if issued_on is not None and issued_on > clock.local_day(at):
         raise DomainError(("issued_on", _l("The document cannot be issued after the step is recorded.")))
     case.follow_up_result_no = number  # type: ignore[attr-defined]
 

@@ -210,7 +210,7 @@ def transfer_after_exhibition(case: Case, details: dict[str, Any], actor: User |
 
 
 def exhibition_has_closed(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    problem = _exhibition_running(case, clock.to_local(at).date())
+    problem = _exhibition_running(case, clock.local_day(at))
     if problem:
         raise DomainError(("at", problem))
 
