@@ -79,7 +79,8 @@ def _notify_claimed(claimed: sa.ColumnElement[bool], kind: str, prefix: str) -> 
         sa.literal(kind).label("kind"),
         Deadline.case_id,
         Deadline.id.label("deadline_id"),
-        sa.cast(sa.literal("{}"), sa.JSON).label("data"),
+        # a bound JSON value: CAST('{}' AS JSON) is the integer 0 on SQLite (no JSON type there)
+        sa.literal({}, Notification.data.type).label("data"),
         sa.literal(clock.now(), type_=Notification.created_at.type).label("created_at"),
     ]
     staff = (

@@ -8,7 +8,9 @@ from ipcase.deadlines.models import Notification
 
 
 def notification_text(note: Notification) -> str:
-    case = note.data.get("number") or ""
+    # Older sweeps stored 0 in ``data`` on SQLite; whatever is there, a notification must render.
+    data: dict[str, Any] = note.data if isinstance(note.data, dict) else {}
+    case = data.get("number") or ""
     deadline: Any = None
     if note.deadline_id is not None:
         from ipcase.deadlines.models import Deadline
@@ -17,7 +19,7 @@ def notification_text(note: Notification) -> str:
         deadline = db.session.get(Deadline, note.deadline_id)
         if deadline is not None:
             case = deadline.case.number or case
-    title = deadline.title if deadline is not None else note.data.get("title", "")
+    title = deadline.title if deadline is not None else data.get("title", "")
     texts = {
         "due_soon": _("%(case)s: %(title)s falls due soon", case=case, title=title),
         "breached": _("%(case)s: %(title)s has been missed", case=case, title=title),
@@ -25,8 +27,8 @@ def notification_text(note: Notification) -> str:
             "%(case)s: %(title)s moved from %(old)s to %(new)s",
             case=case,
             title=title,
-            old=note.data.get("old", ""),
-            new=note.data.get("new", ""),
+            old=data.get("old", ""),
+            new=data.get("new", ""),
         ),
         "extension_requested": _("%(case)s: an extension of %(title)s awaits your decision", case=case, title=title),
         "extension_decided": _("%(case)s: the extension of %(title)s was decided", case=case, title=title),
