@@ -56,9 +56,22 @@ if [ "$mode" = serve ]; then
   flask --app wsgi ipcase sync-calendar
   say "Demo data"
   flask --app wsgi ipcase seed-demo
-  say "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+  bind="${IPCASE_BIND:-127.0.0.1:5000}"
+  # the address as gunicorn reads --bind (HOST, HOST:PORT, [IPv6]:PORT, unix:PATH, fd://N)
+  url="$(python - "$bind" <<'PY' 2>/dev/null
+import sys
+from gunicorn.util import parse_address
+address = parse_address(sys.argv[1])
+if isinstance(address, tuple):
+    host, port = address
+    print(f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
+else:
+    print(sys.argv[1])
+PY
+)" || url="$bind"
+  say "Serving on $url (Ctrl-C to stop)"
   exec gunicorn -c python:ipcase.gunicorn_conf --workers "${IPCASE_WORKERS:-2}" \
-    --bind "${IPCASE_BIND:-127.0.0.1:5000}" --access-logfile - wsgi:app
+    --bind "$bind" --access-logfile - wsgi:app
 fi
 
 say "Lint (ruff)"

@@ -22,6 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from ipcase.catalogs import ensure_compiled
+
+    ensure_compiled(app)  # Chinese by default however the app is started (refuses if it cannot)
+
     from ipcase import web
 
     web.configure_extensions(app)
