@@ -1,5 +1,12 @@
 """Shared fixtures. Every test runs once on SQLite and once on PostgreSQL when one is reachable
-(``IPCASE_TEST_DATABASE_URL``, default postgresql://postgres@127.0.0.1:5432/test)."""
+(``IPCASE_TEST_DATABASE_URL``, default postgresql://postgres@127.0.0.1:5432/test).
+
+Time is frozen for the whole process (time-machine, no ticking): every test starts at the same
+instant, ``--at`` (or ``IPCASE_TEST_NOW``; default :data:`DEFAULT_INSTANT`), and whatever reads the
+clock — ``clock.now()``, ``datetime.now()``, ``time.time()``, in the code under test, the
+factories, the live server's threads — sees that instant until the test moves it with
+``frozen_now``. ``bash .ci/setup.sh test`` runs the suite at the default instant and again at
+:data:`OTHER_INSTANTS`, so a test that only passes on one day is found."""
 
 import os
 import uuid
@@ -9,10 +16,48 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests import factories
+
+#: the instant every test starts at unless ``--at`` says otherwise: a Tuesday, 10:00 in China
+DEFAULT_INSTANT = "2026-11-24T02:00:00+00:00"
+#: the instants CI runs the suite at besides the default: a later year without an official
+#: holiday schedule, and 23:30 in China on the eve of the National Day holiday
+OTHER_INSTANTS = ("2027-03-15T02:00:00+00:00", "2026-09-30T15:30:00+00:00")
+
+
+#: (instant, traveller) of the run, kept on the pytest config
+_CLOCK = pytest.StashKey[tuple[datetime, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--at",
+        default=os.environ.get("IPCASE_TEST_NOW", DEFAULT_INSTANT),
+        help="ISO instant with offset at which the clock stands for every test (default %(default)s)",
+    )
+
+
+def parse_instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise pytest.UsageError(f"--at needs an offset (e.g. {DEFAULT_INSTANT}), got {text!r}")
+    return value.astimezone(UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    instant = parse_instant(config.getoption("--at"))
+    traveller = time_machine.travel(instant, tick=False)
+    config.stash[_CLOCK] = (instant, traveller.start())
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock frozen at {config.stash[_CLOCK][0].isoformat()}"
+
 
 PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -37,10 +82,16 @@ def _pg_reachable() -> bool:
     return True
 
 
-PG_AVAILABLE = _pg_reachable()
+#: the databases to run on (``IPCASE_TEST_BACKENDS``, comma-separated; default both)
+WANTED_BACKENDS = os.environ.get("IPCASE_TEST_BACKENDS", "sqlite,postgresql").replace(" ", "").split(",")
+PG_AVAILABLE = "postgresql" in WANTED_BACKENDS and _pg_reachable()
 BACKENDS = [
-    "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_AVAILABLE, reason="PostgreSQL not reachable")),
+    *(["sqlite"] if "sqlite" in WANTED_BACKENDS else []),
+    *(
+        [pytest.param("postgresql", marks=pytest.mark.skipif(not PG_AVAILABLE, reason="PostgreSQL not reachable"))]
+        if "postgresql" in WANTED_BACKENDS
+        else []
+    ),
 ]
 
 
@@ -201,16 +252,40 @@ def create_case() -> Any:
     return factories.create_case
 
 
-@pytest.fixture
-def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Freeze ``clock.now()``; call the fixture's value with a datetime to move time."""
-    from ipcase.core import clock
+@pytest.fixture(scope="session")
+def instant(pytestconfig: pytest.Config) -> datetime:
+    """The instant every test starts at (``--at``), aware, in UTC."""
+    return pytestconfig.stash[_CLOCK][0]
 
-    state = {"now": datetime(2026, 11, 24, 2, 0, tzinfo=UTC)}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
+
+@pytest.fixture(autouse=True)
+def _clock(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator[None]:
+    """Every test starts at the run's instant, or at the instant its ``frozen_at`` mark names (a
+    test whose data are written for one day, e.g. the National Day holiday, says so), and leaves
+    the clock at the run's instant for the next one and for the session fixtures set up between."""
+    instant, traveller = pytestconfig.stash[_CLOCK]
+    mark = request.node.get_closest_marker("frozen_at")
+    if mark is not None:
+        pinned = mark.args[0]
+        if not (isinstance(pinned, datetime) and pinned.tzinfo is not None):
+            raise pytest.UsageError(f"frozen_at needs an aware datetime, got {pinned!r}")
+        traveller.move_to(pinned)
+    else:
+        traveller.move_to(instant)
+    yield
+    traveller.move_to(instant)
+
+
+@pytest.fixture
+def frozen_now(pytestconfig: pytest.Config) -> Any:
+    """Call the fixture's value with an aware datetime to move the clock there (it stays frozen);
+    it returns that datetime. Without a call the clock stands at the run's instant."""
+    traveller = pytestconfig.stash[_CLOCK][1]
 
     def move(value: datetime) -> datetime:
-        state["now"] = value
+        if value.tzinfo is None:
+            raise ValueError("frozen_now needs an aware datetime")
+        traveller.move_to(value)
         return value
 
     return move

@@ -1,6 +1,6 @@
 """Data builders for tests: the base organisations and accounts, and ``create_case``."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,6 +9,7 @@ from ipcase.auth.models import Role, User
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import CaseSource, Channel, PartyKind, PartyRole, RightType
 from ipcase.cases.models import Case
+from ipcase.core import clock
 from ipcase.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 
@@ -111,7 +112,7 @@ def create_case(
         actor=actor,
         source=kw.pop("source", CaseSource.walk_in),
         title=kw.pop("title", "“一种折叠椅”实用新型专利侵权纠纷"),
-        received_at=received_at or datetime.now(UTC) - timedelta(days=1),
+        received_at=received_at or clock.now() - timedelta(days=1),
         channel_data=(channel_data or defaults.get(channel, {})),
         parties=[party_data(PartyRole.requester, requester), party_data(PartyRole.respondent, respondent)],
         rights=[{"right_type": RightType.patent, "number": patent, "title": "一种折叠椅", "holder": requester}],

@@ -1,12 +1,13 @@
 """Account administration: creating and editing users through /admin, and the create-user command."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from ipcase.auth.models import Role, User
+from ipcase.core import clock
 from ipcase.extensions import db
 from tests import factories
 
@@ -100,7 +101,7 @@ def test_edit_user(client_as, users):
 def test_edit_user_sets_a_new_password_and_unlocks(client_as, users):
     target = users["examiner2"]
     target.failed_logins = 3
-    target.locked_until = datetime.now(UTC) + timedelta(minutes=10)
+    target.locked_until = clock.now() + timedelta(minutes=10)
     db.session.commit()
     client = client_as("admin")
     url = f"/admin/users/{target.id}/edit"

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from ipcase.core import clock
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 
@@ -162,6 +163,8 @@ def page(browser: Any, live_server: str, page_problems: Problems, request: pytes
     context = browser.new_context(base_url=live_server, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    # the page's scripts (live countdowns) see the same frozen instant as the server
+    context.clock.set_fixed_time(clock.now())
     pg = context.new_page()
     pg.on("response", page_problems.on_response)
     pg.on("console", page_problems.on_console)

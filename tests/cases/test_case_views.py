@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party, TimelineEntry
+from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.numbering import Counter
 from ipcase.extensions import db
@@ -524,7 +525,7 @@ def test_one_panel_leader_is_also_a_database_rule(app, case, users):
 def test_closed_case_cannot_be_edited(client_as, case, users, text):
     party = case.requesters[0]
     case.state = "closed_decided"
-    case.closed_at = datetime.now(UTC)
+    case.closed_at = clock.now()
     commit()
     client = client_as("examiner")
     page = client.get(f"/cases/{case.id}")
@@ -564,7 +565,7 @@ def listing(app, users, create_case):
         "inj": create_case(Channel.injunction, state="refused"),
         "dock": create_case(Channel.adjudication, state="docketed", respondent="已立案被请求人有限公司"),
     }
-    made["inj"].closed_at = datetime.now(UTC)
+    made["inj"].closed_at = clock.now()
     commit()
     return {key: case.id for key, case in made.items()}
 

@@ -289,6 +289,7 @@ def test_hearing_held_by_default_when_the_respondent_is_absent(client_as, case, 
     assert "The hearing is scheduled for 2026-11-27 09:30" in step(examiner, case, "hold_hearing", **absent)
     assert snapshot(case) == before
     frozen_now(datetime(2026, 11, 27, 4, 0, tzinfo=UTC))
+    examiner = client_as("examiner")  # three days on, the first login session has expired
     page = step(examiner, case, "hold_hearing", **absent)
     assert "Done: Oral hearing held" in page
     assert case.state == S.heard
@@ -391,6 +392,7 @@ def test_service_demand_and_enforcement_after_the_decision(client_as, case, user
     assert deadline(case, "adj.performance_demand").due_on.isoformat() == "2026-12-04"  # 10 days ([85]80)
     assert "still running" in step(director, case, "request_enforcement")
     frozen_now(NOW + timedelta(days=11))
+    examiner, director = client_as("examiner"), client_as("director")  # new logins, days later
     deadline(case, "adj.performance_demand").state = DeadlineState.breached  # what the sweep does
     db.session.commit()
     assert "Done: Not performed" in step(examiner, case, "record_nonperformance")

@@ -2,7 +2,7 @@
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
+from ipcase.core import clock
 from ipcase.deadlines import jobs
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
@@ -30,7 +31,7 @@ def committed_app(backend, tmp_path_factory):
         upgrade()
         factories.seed_base()
         users = factories.base_users()
-        now = datetime.now(UTC)
+        now = clock.now()
         for i in range(CASES):
             case = factories.create_case(Channel.adjudication, requester=f"请求人{i}", actor=users["examiner"])
             assign_staff(case, users["examiner2"], AssignmentRole.panel_member, actor=users["director"])
