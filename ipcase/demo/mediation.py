@@ -199,7 +199,7 @@ SCENARIOS: list[Scenario] = [
         actor="examiner",
         source=CaseSource.walk_in,
         title="“一种折叠椅”实用新型专利侵权赔偿数额纠纷",
-        received=(8, "09:20"),
+        received=(7, "09:20"),
         requester="tianfu",
         respondent="xinda_shop",
         right=TIANFU_CHAIR,
@@ -208,7 +208,7 @@ SCENARIOS: list[Scenario] = [
         channel_data={"mediation_type": MediationType.administrative, "claimed_amount": Decimal("80000.00")},
         agents=((PartyRole.requester, "tianfu_staff"),),
         party_account=True,
-        steps=(step("serve_notice", 4, "10:00"),),
+        steps=(step("serve_notice", 3, "10:00"),),
     ),
     Scenario(
         key="dryer-damages",

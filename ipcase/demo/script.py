@@ -176,7 +176,8 @@ class Scenario:
     agents: tuple[tuple[PartyRole, str], ...] = ()
     #: the ``party`` demo account is the requester's own account
     party_account: bool = False
-    #: the case is not received at a desk: the referral step of that scenario opens it
+    #: the case is not received at a desk: the referral step of that scenario opens it (its
+    #: parties, right and receipt then come from the referral; the fields here document them)
     opened_by: str = ""
 
 
@@ -201,7 +202,7 @@ def simulated_clock(start: datetime) -> Iterator[DemoClock]:
     class _SimulatedDatetime(real_datetime):  # type: ignore[misc, valid-type]
         @classmethod
         def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return sim.at.astimezone(tz) if tz is not None else sim.at.astimezone(clock.LOCAL_TZ).replace(tzinfo=None)
+            return sim.at.astimezone(tz) if tz is not None else sim.at.astimezone().replace(tzinfo=None)
 
     saved_now = clock.now
     clock.now = lambda: sim.at  # type: ignore[assignment]
@@ -308,6 +309,7 @@ class Player:
                 except DomainError as exc:
                     action = "intake" if index < 0 else scenario.steps[index].action
                     raise SeedError(f"{scenario.key}: {action} at {at.isoformat()} refused: {exc.messages}") from exc
+                db.session.flush()  # column defaults (``at``, ``created_at``) read the clock now
                 push(scenario, index + 1)
                 follower = waiting.get(key)
                 if follower is not None and follower.key not in self.cases:
@@ -319,6 +321,7 @@ class Player:
                         previous[follower.key] = at
                         push(follower, 0)
             sim.at = self.latest
+            self._lapse(self.now)
             db.session.flush()
         for scenario in scenarios:
             case = self.cases.get(scenario.key)
@@ -341,7 +344,7 @@ class Player:
                 and not get_rule(deadline.rule_id, deadline.rule_version).is_party_period
             ):
                 continue
-            swept = deadline.due_at + SWEEP_DELAY
+            swept = min(deadline.due_at + SWEEP_DELAY, self.now)
             deadline.state = DeadlineState.breached
             deadline.breach_sent_at = deadline.closed_at = swept
 
