@@ -20,6 +20,9 @@ from tests.cases.helpers import OTHER_PATENT, add_agent, add_patent, add_third_p
 #: Every valid POST /cases/new dies with KeyError (a 500) before reaching the operation.
 ERROR = re.compile(r'class="(?:error|form-errors)"')
 CASE_LINK = re.compile(r'<a href="/cases/(\d+)">')
+#: intake forms and case numbers written for Tuesday 2026-11-24 10:00 China time (receipts typed
+#: on the days before it, numbers of 2026): such tests start the clock there
+WRITTEN_FOR_NOV_24 = pytest.mark.frozen_at(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
 
 
 def count(model) -> int:
@@ -39,6 +42,7 @@ def follow(client, response):
 # -- intake -------------------------------------------------------------------------------------
 
 
+@WRITTEN_FOR_NOV_24
 @pytest.mark.parametrize(
     ("channel", "username", "org_code", "prefix", "handler_role"),
     [
@@ -151,21 +155,25 @@ def _refusals(client, table) -> dict:
     return results
 
 
+@WRITTEN_FOR_NOV_24
 def test_bad_intake_is_refused_by_the_form(client_as, frozen_now):
     results = _refusals(client_as("examiner"), FORM_REFUSALS)
     assert results == dict.fromkeys(results, (422, True, True, True))
 
 
+@WRITTEN_FOR_NOV_24
 def test_bad_intake_is_refused_by_the_operation(client_as, frozen_now):
     results = _refusals(client_as("examiner"), OPERATION_REFUSALS)
     assert results == dict.fromkeys(results, (422, True, True, True))
 
 
+@WRITTEN_FOR_NOV_24
 def test_mediation_without_a_type_is_refused_by_the_form(client_as, frozen_now):
     results = _refusals(client_as("examiner"), [({"channel": "mediation", "mediation_type": ""}, "type of mediation")])
     assert results == dict.fromkeys(results, (422, True, True, True))
 
 
+@WRITTEN_FOR_NOV_24
 def test_rejected_intake_leaves_no_gap_in_the_numbers(client_as, frozen_now):
     client = client_as("examiner")
     bad = open_case_form(**{"right-number": "ZL201710601862.4"})  # refused after the number was drawn
@@ -175,6 +183,7 @@ def test_rejected_intake_leaves_no_gap_in_the_numbers(client_as, frozen_now):
     assert db.session.get(Case, int(ok.headers["Location"].rsplit("/", 1)[1])).number == "成知裁字〔2026〕1号"
 
 
+@WRITTEN_FOR_NOV_24
 def test_limits_are_inclusive(client_as, frozen_now):
     client = client_as("examiner")
     response = client.post("/cases/new", data=open_case_form(title="案" * 200, summary="述" * 4000))
@@ -183,6 +192,7 @@ def test_limits_are_inclusive(client_as, frozen_now):
     assert (len(case.title), len(case.summary)) == (200, 4000)
 
 
+@WRITTEN_FOR_NOV_24
 def test_wrong_patent_check_digit_in_both_languages(client_as, frozen_now, text):
     client = client_as("examiner", lang=None)  # the default language, Chinese
     before = count(Case)
@@ -293,6 +303,7 @@ def party_form(**overrides) -> dict:
     return data | overrides
 
 
+@WRITTEN_FOR_NOV_24
 def test_edit_case_details(client_as, case, frozen_now):
     client = client_as("examiner")
     assert client.get(f"/cases/{case.id}/edit").status_code == 200
@@ -700,6 +711,7 @@ def test_received_in_shanghai_is_listed_with_the_local_date(client_as, users, cr
     assert "2026-04-01" in row
 
 
+@WRITTEN_FOR_NOV_24
 def test_recently_received_sorted_first(client_as, create_case, frozen_now):
     now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     older = create_case(received_at=now - timedelta(days=3))

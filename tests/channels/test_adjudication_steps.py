@@ -25,6 +25,8 @@ from tests import factories
 from tests.cases.helpers import make_client_as
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in China
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 @pytest.fixture

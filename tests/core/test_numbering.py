@@ -17,6 +17,9 @@ from tests import factories
 from tests.conftest import PG_AVAILABLE, database_config, drop_database, make_app
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+#: intake forms and case numbers written for Tuesday 2026-11-24 10:00 China time (receipts typed
+#: on the days before it, numbers of 2026): such tests start the clock there
+WRITTEN_FOR_NOV_24 = pytest.mark.frozen_at(NOW)
 
 
 @pytest.fixture
@@ -59,6 +62,7 @@ def test_format_number():
     assert format_number(template, org_abbr="成知", type_code="裁", year=2026, seq=7) == "成知裁字〔2026〕7号"
 
 
+@WRITTEN_FOR_NOV_24
 def test_open_case_numbers(app, create_case, frozen_now):
     received = NOW - timedelta(days=2)
     first = create_case(Channel.adjudication, received_at=received)
@@ -107,6 +111,7 @@ def _loaded_config(tmp_path, **settings):
     return probe.config
 
 
+@WRITTEN_FOR_NOV_24
 def test_case_number_use_di_inserts_di(app, create_case, frozen_now, monkeypatch, tmp_path):
     plain = _loaded_config(tmp_path)
     assert "第" not in plain["CASE_NUMBER_FORMAT"]
@@ -117,6 +122,7 @@ def test_case_number_use_di_inserts_di(app, create_case, frozen_now, monkeypatch
     assert case.number == "成知裁字〔2026〕第1号"
 
 
+@WRITTEN_FOR_NOV_24
 def test_offices_sharing_a_prefix_never_share_a_number(app, create_case, frozen_now):
     at_office = create_case(Channel.adjudication, organisation="cdip", received_at=NOW - timedelta(days=1))
     at_station = create_case(Channel.adjudication, organisation="cdexpo", received_at=NOW - timedelta(days=1))

@@ -14,7 +14,8 @@ from ipcase.cases.operations import assign_staff
 from ipcase.extensions import db
 from tests.cases.helpers import make_client_as
 
-#: the matrix of the tests: frozen_now is 2026-11-24 02:00 UTC
+#: the instant the documents tests are written for (their modules pin it with ``frozen_at``)
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 RECEIVED = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 PDFTOTEXT = shutil.which("pdftotext")

@@ -17,7 +17,10 @@ from ipcase.documents.models import DocumentChanged, IssuedDocument
 from ipcase.documents.registry import KINDS, get_kind
 from ipcase.documents.snapshots import build_snapshot, cite
 from ipcase.extensions import db
-from tests.documents.conftest import needs_poppler, pdf_text
+from tests.documents.conftest import NOW, needs_poppler, pdf_text
+
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 @pytest.fixture(autouse=True)

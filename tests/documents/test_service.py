@@ -13,6 +13,10 @@ from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
 from ipcase.documents.models import ServiceMethod, ServiceRecord
 from ipcase.extensions import db
+from tests.documents.conftest import NOW
+
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,10 @@ from ipcase.documents import operations as ops
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceRecord
 from ipcase.extensions import db, limiter
 from tests.cases.helpers import commit
-from tests.documents.conftest import needs_poppler, pdf_text
+from tests.documents.conftest import NOW, needs_poppler, pdf_text
+
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 def count(model=IssuedDocument):

@@ -19,6 +19,9 @@ from ipcase.pools.rules import Relation
 from tests import factories
 from tests.cases.helpers import add_agent, commit
 
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
+
 TODAY = date(2026, 11, 24)  # the local day of the ``frozen_now`` instant
 
 

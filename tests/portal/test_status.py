@@ -21,6 +21,8 @@ from tests.cases.helpers import commit
 from tests.portal.helpers import enter
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+#: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 # -- the tables -------------------------------------------------------------------------------------
