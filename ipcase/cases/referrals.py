@@ -19,6 +19,14 @@ from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline
 from ipcase.extensions import db
 
+#: the procedural events these steps record (on every channel), each with the step that records it
+EVENTS = {
+    "crime_suspected": _l("Report to the head"),
+    "referral_decided": _l("Decide"),
+    "referral_approved": _l("Decide"),
+    "referred": _l("Record the hand-over"),
+}
+
 
 def _running(case: Case, rule_id: str) -> bool:
     return bool(

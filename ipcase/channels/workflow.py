@@ -63,6 +63,27 @@ def choice_detail(details: dict[str, Any], key: str, enum: Any, message: Any) ->
         raise DomainError((key, message)) from None
 
 
+def records(*events: str) -> Callable[[Any], Any]:
+    """Mark an effect or a step's ``apply`` that meets or starts the periods of ``events`` itself
+    (not through the transition's ``event``): those events belong to the step, and the raw
+    procedural-event recorder does not offer them (``deadlines.triggers.owned_events``)."""
+
+    def mark(fn: Any) -> Any:
+        fn.records_events = events
+        return fn
+
+    return mark
+
+
+def _step_party(case: Case, details: dict[str, Any]) -> Any:
+    """The party a step names in its details (``party``, kept as ``party_id`` once named), if any:
+    the periods that run per party are then met for that party only."""
+    ident = details.get("party_id", details.get("party"))
+    if not isinstance(ident, int) or isinstance(ident, bool):
+        return None
+    return next((p for p in case.parties if p.id == ident), None)
+
+
 # -- effects several channels share: f(case, actor, at, state_before) ----------------------------
 
 
@@ -70,6 +91,7 @@ def mark_docketed(case: Case, actor: User | None, at: datetime, before: str) -> 
     case.docketed_at = at
 
 
+@records("docketed")
 def docketing_decided(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """The docketing decision answers the docketing period, also when the step records another
     event: refusing to docket ([85]20), or docketing an ownership dispute ([85]66)."""
@@ -227,7 +249,7 @@ def take(
         db.session.scalars(sa.select(Deadline.id).where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES)))
     )
     if t.event:
-        meet_deadlines(case, t.event, actor=actor, at=at)
+        meet_deadlines(case, t.event, actor=actor, at=at, party=_step_party(case, details))
         fire(case, t.event, at=at, actor=actor)
     if t.closes:
         meet_deadlines(case, "closed", actor=actor, at=at)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ipcase.auth.models import User
-from ipcase.cases.models import Case
+from ipcase.cases.models import Case, Party
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
@@ -163,6 +163,9 @@ class Deadline(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: the party the period runs for, when the rule runs once per party (``Rule.per_party``): a
+    #: lawsuit window counted from the service of the decision on that party; None: the case's
+    party_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parties.id", ondelete="CASCADE"), index=True)
     rule_id: Mapped[str] = mapped_column(sa.String(48))
     #: effective date of the rule version applied (the one in force when the period started)
     rule_version: Mapped[date]
@@ -185,6 +188,7 @@ class Deadline(TimestampMixin, db.Model):
     breach_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship()
+    party: Mapped[Party | None] = relationship()
     events: Mapped[list["DeadlineEvent"]] = relationship(
         back_populates="deadline", cascade="all, delete-orphan", order_by="DeadlineEvent.id"
     )
@@ -193,7 +197,8 @@ class Deadline(TimestampMixin, db.Model):
     )
 
     def __repr__(self) -> str:
-        return f"<Deadline {self.id} {self.rule_id} case={self.case_id} due={self.due_at} {self.state}>"
+        party = f" party={self.party_id}" if self.party_id is not None else ""
+        return f"<Deadline {self.id} {self.rule_id} case={self.case_id}{party} due={self.due_at} {self.state}>"
 
     @property
     def is_open(self) -> bool:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import EntryKind
-from ipcase.cases.models import Case
+from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
@@ -68,20 +68,32 @@ def explain(deadline: Deadline, cal: WorkCalendar | None = None) -> Result:
     )
 
 
-def start_deadline(case: Case, rule_id: str, *, started_at: datetime, actor: User | None, note: str = "") -> Deadline:
-    """Start the period ``rule_id`` on ``case`` from the triggering event at ``started_at``.
+def start_deadline(
+    case: Case,
+    rule_id: str,
+    *,
+    started_at: datetime,
+    actor: User | None,
+    note: str = "",
+    party: Party | None = None,
+) -> Deadline:
+    """Start the period ``rule_id`` on ``case`` from the triggering event at ``started_at``;
+    for ``party`` alone when given (a rule that runs once per party, ``Rule.per_party``).
 
     The rule version in force on the day the period started applies for its whole life."""
     try:
         rule = get_rule(rule_id, local_date(started_at))
     except UnknownRule as exc:
         raise DomainError(("rule", _l("Unknown time limit: %(rule)s", rule=rule_id))) from exc
+    if party is not None and party.case_id != case.id:
+        raise DomainError(("party", _l("Choose a party of this case.")))
     if started_at.tzinfo is None:
         raise DomainError(("started_at", _l("The start needs a date and a time.")))
     if started_at > clock.now():
         raise DomainError(("started_at", _l("A period cannot start in the future.")))
     deadline = Deadline(
         case_id=case.id,
+        party_id=party.id if party is not None else None,
         rule_id=rule.id,
         rule_version=rule.effective_from,
         title=rule.title,
@@ -103,6 +115,7 @@ def start_deadline(case: Case, rule_id: str, *, started_at: datetime, actor: Use
     if _has_open_exclusion(case.id) and rule.is_pausable:
         deadline.state = DeadlineState.suspended
     deadline.case = case
+    deadline.party = party
     db.session.add(deadline)
     db.session.flush()
     _event(deadline, "started", actor, new=deadline.due_at, note=note)
@@ -111,23 +124,33 @@ def start_deadline(case: Case, rule_id: str, *, started_at: datetime, actor: Use
         "deadline.started",
         actor=actor,
         is_public=rule.is_party_period,
-        data={"title": rule.title, "due": _due_text(deadline)},
+        data={"title": title_of(deadline), "due": _due_text(deadline)},
     )
     return deadline
 
 
-def meet_deadlines(case: Case, purpose: str, *, actor: User | None, at: datetime | None = None) -> list[Deadline]:
+def title_of(deadline: Deadline) -> str:
+    """The period's title, with the party's name when it runs for one party."""
+    return f"{deadline.title}（{deadline.party.name}）" if deadline.party is not None else deadline.title
+
+
+def meet_deadlines(
+    case: Case, purpose: str, *, actor: User | None, at: datetime | None = None, party: Party | None = None
+) -> list[Deadline]:
     """The purpose is fulfilled (the case docketed, the defence filed): its open deadlines are met,
-    whatever the clock says."""
+    whatever the clock says. Given the party that fulfilled it, only that party's own periods
+    are met among those that run per party (and every period of the case's)."""
     at = at or clock.now()
     met = []
     for deadline in _open_deadlines(case.id):
+        if party is not None and deadline.party_id is not None and deadline.party_id != party.id:
+            continue
         if _rule(deadline).purpose == purpose:
             deadline.state = DeadlineState.met
             deadline.met_at = at
             deadline.closed_at = at
             _event(deadline, "met", actor)
-            record(case, "deadline.met", actor=actor, kind=EntryKind.positive, data={"title": deadline.title})
+            record(case, "deadline.met", actor=actor, kind=EntryKind.positive, data={"title": title_of(deadline)})
             met.append(deadline)
     db.session.flush()
     return met
@@ -144,7 +167,7 @@ def cancel_deadline(deadline: Deadline, *, actor: User, reason: str) -> None:
         "deadline.cancelled",
         actor=actor,
         kind=EntryKind.negative,
-        data={"title": deadline.title, "reason": reason},
+        data={"title": title_of(deadline), "reason": reason},
     )
     db.session.flush()
 
@@ -257,7 +280,7 @@ def request_extension(deadline: Deadline, *, level: str, length: int, reason: st
         deadline.case,
         "deadline.extension_requested",
         actor=actor,
-        data={"title": deadline.title, "length": length, "unit": _unit_ref(rule.extension_unit or rule.unit)},
+        data={"title": title_of(deadline), "length": length, "unit": _unit_ref(rule.extension_unit or rule.unit)},
     )
     notify_case_staff(
         deadline.case,
@@ -265,7 +288,7 @@ def request_extension(deadline: Deadline, *, level: str, length: int, reason: st
         "extension_requested",
         key=f"ext-req:{ext.id}",
         roles={Role.director},
-        data={"title": deadline.title},
+        data={"title": title_of(deadline)},
     )
     return ext
 
@@ -301,14 +324,14 @@ def decide_extension(ext: Extension, *, approve: bool, actor: User, note: str = 
         "deadline.extension_approved" if approve else "deadline.extension_refused",
         actor=actor,
         kind=EntryKind.change if approve else EntryKind.negative,
-        data={"title": deadline.title, "length": ext.length, "unit": _unit_ref(ext.unit)},
+        data={"title": title_of(deadline), "length": ext.length, "unit": _unit_ref(ext.unit)},
     )
     notify_case_staff(
         deadline.case,
         deadline,
         "extension_decided",
         key=f"ext-dec:{ext.id}",
-        data={"title": deadline.title, "approved": approve},
+        data={"title": title_of(deadline), "approved": approve},
     )
     db.session.flush()
 
@@ -336,7 +359,7 @@ def recompute_deadline(
             "deadline.moved",
             actor=actor,
             data={
-                "title": deadline.title,
+                "title": title_of(deadline),
                 "old": _fmt(old, deadline.unit),
                 "new": _due_text(deadline),
                 "reason": reason,
@@ -349,7 +372,7 @@ def recompute_deadline(
                 deadline,
                 "moved",
                 key=f"moved:{event.id}",
-                data={"title": deadline.title, "old": _fmt(old, deadline.unit), "new": _due_text(deadline)},
+                data={"title": title_of(deadline), "old": _fmt(old, deadline.unit), "new": _due_text(deadline)},
             )
     db.session.flush()
     return moved
@@ -455,4 +478,4 @@ def _end(day: date) -> datetime:
 
 
 def data_for(deadline: Deadline) -> dict[str, Any]:
-    return {"title": deadline.title, "due": _due_text(deadline)}
+    return {"title": title_of(deadline), "due": _due_text(deadline)}

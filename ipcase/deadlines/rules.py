@@ -44,6 +44,14 @@ class Rule:
     is_pausable: bool = False
     #: runs for the party (a window to act), not for the office
     is_party_period: bool = False
+    #: the party roles for which the period runs once per party, each from the service on that
+    #: party (A16: "within 15 days of receiving the decision"); empty: once for the case
+    per_party: frozenset[str] = frozenset()
+
+
+#: the parties that receive a document and each get their own period from its service
+RESPONDENTS = frozenset({"respondent"})
+ALL_PARTIES = frozenset({"requester", "respondent", "third_party"})
 
 
 RULES: tuple[Rule, ...] = (
@@ -82,6 +90,7 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="defence_received",
         is_party_period=True,
+        per_party=RESPONDENTS,
     ),
     Rule(
         "adj.defence_abroad",
@@ -94,6 +103,7 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="defence_received",
         is_party_period=True,
+        per_party=RESPONDENTS,
     ),
     Rule(
         "adj.forward_defence",
@@ -190,6 +200,7 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="lawsuit_filed",
         is_party_period=True,
+        per_party=ALL_PARTIES,
     ),
     Rule(
         "adj.performance_demand",
@@ -202,6 +213,7 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="performed",
         is_party_period=True,
+        per_party=RESPONDENTS,
     ),
     Rule(
         "adj.enforcement_application",
@@ -237,6 +249,7 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="statement_received",
         is_party_period=True,
+        per_party=RESPONDENTS,
     ),
     Rule(
         "med.docket",

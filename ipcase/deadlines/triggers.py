@@ -2,22 +2,30 @@
 
 One vocabulary serves both sides of the rules catalogue: a rule's ``trigger`` and its
 ``purpose`` are event codes, so recording "docketed" meets the docketing period and starts the
-service period and the three-month time limit at once."""
+service period and the three-month time limit at once.
 
+Only the procedure stops a statutory clock: an event that a workflow step, a referral step or a
+service record records (:func:`owned_events`) is recorded by that step, never by the raw
+recorder (:func:`record_event`), which offers only the events no step records."""
+
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import User
 from ipcase.cases.enums import EntryKind, PartyRole
-from ipcase.cases.models import Case
+from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline
 from ipcase.deadlines.operations import meet_deadlines, start_deadline
-from ipcase.deadlines.rules import RULES
+from ipcase.deadlines.rules import RULES, Rule
+from ipcase.extensions import db
 
 #: the event each channel's intake stands for
 INTAKE_EVENT = {
@@ -82,27 +90,124 @@ def channel_events(channel: str) -> list[str]:
     return seen
 
 
-def fire(case: Case, event: str, *, at: datetime, actor: User | None) -> list[Deadline]:
-    """Start every rule of the case's channel that ``event`` triggers. Service on a respondent
-    without a domicile in China starts the 30-day defence period instead of the 15-day one ([85]22)."""
+# -- who records which event ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Where an event is recorded: the panel of the case page and the step in it."""
+
+    place: Any
+    step: Any
+
+    def __str__(self) -> str:
+        return f"{self.place} → {self.step}"
+
+
+def owned_events(channel: str) -> dict[str, list[Owner]]:
+    """The events of ``channel`` that some step records, each with the steps that record it:
+    the transition table's events (and "closed" for every closing move, and what an effect or a
+    step's details record itself, marked with ``channels.workflow.records``), the referral to
+    the police, and the service records of documents that start periods."""
+    from ipcase.cases import referrals
+    from ipcase.channels.registry import get_channel
+    from ipcase.documents.registry import kinds_for
+
+    owned: dict[str, list[Owner]] = {}
+
+    def add(event: str | None, owner: Owner) -> None:
+        if event and owner not in owned.setdefault(event, []):
+            owned[event].append(owner)
+
+    workflow = get_channel(channel).workflow
+    for t in workflow.transitions if workflow is not None else ():
+        owner = Owner(_l("Next steps"), t.label)
+        add(t.event, owner)
+        if t.closes:
+            add("closed", owner)
+        for fn in (*t.effects, t.apply):
+            for event in getattr(fn, "records_events", ()):
+                add(event, owner)
+    for event, step in referrals.EVENTS.items():
+        add(event, Owner(_l("Referral of suspected crime"), step))
+    for kind in kinds_for(channel):
+        if kind.service_event is not None:
+            step = _l("Record service of: %(document)s", document=kind.label)
+            add(kind.service_event[0], Owner(_l("Official documents"), step))
+    return owned
+
+
+def recordable_events(channel: str) -> list[str]:
+    """The events the raw recorder offers on ``channel``'s cases: those no step records."""
+    owned = owned_events(channel)
+    return [code for code in channel_events(channel) if code not in owned]
+
+
+# -- starting and meeting ---------------------------------------------------------------------------
+
+#: an event whose periods depend on the party served: service abroad starts the 30-day defence
+VARIANTS = {("adjudication", "request_served"): "request_served_abroad"}
+
+
+def _variant(case: Case, event: str, parties: list[Party]) -> str:
+    """Service on a respondent without a domicile in China starts the 30-day defence period
+    instead of the 15-day one ([85]22)."""
+    abroad = VARIANTS.get((str(case.channel), event))
+    if abroad and any(p.role == PartyRole.respondent and not p.has_domestic_domicile for p in parties):
+        return abroad
+    return event
+
+
+def _family(channel: str, event: str) -> list[Rule]:
+    """The rules of ``channel`` that ``event`` (or its variant) triggers."""
+    codes = {event, VARIANTS.get((channel, event), event)}
+    return [r for r in RULES if r.trigger in codes and r.channel in (channel, "any")]
+
+
+def _has_period(case: Case, rule_ids: list[str], party: Party | None) -> bool:
+    """Whether the case already has a period of these rules (for ``party``, when given)."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id.in_(rule_ids))
+    )
+    if party is not None:
+        stmt = stmt.where(Deadline.party_id == party.id)
+    return bool(db.session.scalar(stmt))
+
+
+def fire(case: Case, event: str, *, at: datetime, actor: User | None, party: Party | None = None) -> list[Deadline]:
+    """Start every rule of the case's channel that ``event`` triggers.
+
+    A rule that runs once per party (``Rule.per_party``) starts for ``party`` when the event
+    happened to one party (a document served on it), or else for every party of its roles (a
+    step that served them all); never twice for the same party. Without such a party on the case
+    it starts once for the case. Other rules start once for the case; when the event happened to
+    one party, only if no earlier event started them."""
     channel = str(case.channel)
-    if (
-        event == "request_served"
-        and channel == "adjudication"
-        and any(not p.has_domestic_domicile for p in case.parties if p.role == PartyRole.respondent)
-    ):
-        event = "request_served_abroad"
+    db.session.flush()
+    respondents = [p for p in case.parties if p.role == PartyRole.respondent]
     started = []
-    for rule in RULES:
-        if rule.trigger == event and rule.channel in (channel, "any"):
+    for rule in _family(channel, event):
+        if rule.per_party:
+            eligible = [party] if party is not None else list(case.parties)
+            eligible = [p for p in eligible if p.role.value in rule.per_party]
+            family = [r.id for r in _family(channel, event) if r.per_party]
+            for p in eligible:
+                if rule.trigger == _variant(case, event, [p]) and not _has_period(case, family, p):
+                    started.append(start_deadline(case, rule.id, started_at=at, actor=actor, party=p))
+            if not eligible and party is None and rule.trigger == _variant(case, event, respondents):
+                started.append(start_deadline(case, rule.id, started_at=at, actor=actor))
+        elif rule.trigger == _variant(case, event, [party] if party is not None else respondents):
+            if party is not None and _has_period(case, [rule.id], None):
+                continue
             started.append(start_deadline(case, rule.id, started_at=at, actor=actor))
     return started
 
 
-def record_event(case: Case, event: str, *, at: datetime, actor: User) -> tuple[list[Deadline], list[Deadline]]:
-    """The event happened at ``at``: meet the periods it fulfils, start the ones it triggers."""
-    if event not in channel_events(str(case.channel)):
-        raise DomainError(("event", _l("This event does not apply to this case.")))
+def _record(
+    case: Case, event: str, *, at: datetime, actor: User | None, party: Party | None = None
+) -> tuple[list[Deadline], list[Deadline]]:
     if at > clock.now():
         raise DomainError(("at", _l("An event cannot be recorded in the future.")))
     if at < case.received_at:
@@ -115,6 +220,40 @@ def record_event(case: Case, event: str, *, at: datetime, actor: User) -> tuple[
         is_public=True,
         data={"event": str(EVENT_LABELS[event]), "at": clock.to_local(at).strftime("%Y-%m-%d %H:%M")},
     )
-    met = meet_deadlines(case, event, actor=actor, at=at)
-    started = fire(case, event, at=at, actor=actor)
+    met = meet_deadlines(case, event, actor=actor, at=at, party=party)
+    started = fire(case, event, at=at, actor=actor, party=party)
     return met, started
+
+
+def record_event(case: Case, event: str, *, at: datetime, actor: User) -> tuple[list[Deadline], list[Deadline]]:
+    """The raw procedural-event recorder: the event happened at ``at``; meet the periods it
+    fulfils, start the ones it triggers. Only for events no step records: an event a step
+    records is refused, naming the step, so that no period is met without its step."""
+    channel = str(case.channel)
+    if event not in channel_events(channel):
+        raise DomainError(("event", _l("This event does not apply to this case.")))
+    owners = owned_events(channel).get(event)
+    if owners:
+        steps = ("；" if str(get_locale()).startswith("zh") else "; ").join(str(o) for o in owners)
+        raise DomainError(
+            (
+                "event",
+                _l(
+                    "“%(event)s” is recorded by its step, which checks and records what this form cannot: "
+                    "take that step instead (%(steps)s).",
+                    event=EVENT_LABELS[event],
+                    steps=steps,
+                ),
+            )
+        )
+    return _record(case, event, at=at, actor=actor)
+
+
+def record_service_event(
+    case: Case, event: str, *, party: Party, at: datetime, actor: User | None
+) -> tuple[list[Deadline], list[Deadline]]:
+    """A document served on ``party`` records ``event`` (the service record owns it): the periods
+    that run per party start for that party, from this service."""
+    if event not in EVENT_LABELS:
+        raise DomainError(_l("This event does not apply to this case."))
+    return _record(case, event, at=at, actor=actor, party=party)

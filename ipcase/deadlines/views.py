@@ -66,7 +66,7 @@ from ipcase.deadlines.models import (
 from ipcase.deadlines.notify import unread_count
 from ipcase.deadlines.rules import RULES, Rule, UnknownRule, get_rule
 from ipcase.deadlines.service import forget_calendar, load_calendar
-from ipcase.deadlines.triggers import EVENT_LABELS, channel_events
+from ipcase.deadlines.triggers import EVENT_LABELS, recordable_events
 from ipcase.deadlines.triggers import record_event as record_event_op
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
@@ -366,6 +366,7 @@ def case_panel_context(case: Case, user: User) -> dict[str, Any]:
         sa.select(Deadline)
         .where(Deadline.case_id == case.id)
         .options(
+            joinedload(Deadline.party),
             selectinload(Deadline.events).joinedload(DeadlineEvent.actor),
             selectinload(Deadline.extensions).joinedload(Extension.requested_by),
             selectinload(Deadline.extensions).joinedload(Extension.decided_by),
@@ -377,7 +378,7 @@ def case_panel_context(case: Case, user: User) -> dict[str, Any]:
     rows = []
     for deadline in db.session.scalars(stmt):
         rule = _rule_of(deadline)
-        if not internal and not (rule and rule.is_party_period):
+        if not internal and not (rule and rule.is_party_period and _runs_for_viewer(deadline, rule, case, user)):
             continue
         try:
             explanation = ops.explain(deadline, cal)
@@ -412,10 +413,32 @@ def case_panel_context(case: Case, user: User) -> dict[str, Any]:
         "deadline_internal": internal,
         "deadline_can_edit": editable,
         "deadline_exclusion_kinds": ExclusionKind.choices(),
-        "deadline_events": [(code, EVENT_LABELS[code]) for code in channel_events(str(case.channel))],
+        "deadline_events": _event_choices(case) if editable else [],
         "deadline_today": clock.today(),
         "countdown_texts": countdown_texts(),
     }
+
+
+def _runs_for_viewer(deadline: Deadline, rule: Rule, case: Case, user: User) -> bool:
+    """A party account sees the case's periods and its own party's: not another party's own
+    window of a kind it has itself (each party's lawsuit window runs from the service on it)."""
+    if deadline.party_id is None:
+        return True
+    own = [p for p in case.parties if p.user_id == user.id]
+    if any(p.id == deadline.party_id for p in own):
+        return True
+    return not any(p.role.value in rule.per_party for p in own)
+
+
+ALL_EVENTS_OWNED = _l(
+    "Every procedural event of this procedure is recorded by one of its steps: "
+    "take the step under “Next steps” on the case page."
+)
+
+
+def _event_choices(case: Case) -> list[tuple[str, Any]]:
+    """The events the raw recorder offers on the case: only those no step records."""
+    return [(code, EVENT_LABELS[code]) for code in recordable_events(str(case.channel))]
 
 
 @bp.get("/case/<id:case_id>")
@@ -529,23 +552,28 @@ def start_exclusion(case_id: int) -> Any:
 
 @bp.route("/case/<id:case_id>/events", methods=["GET", "POST"])
 def record_event(case_id: int) -> Any:
+    """The raw recorder, for the events no step records (``triggers.recordable_events``). Where
+    the procedure's steps record every event, the page says so and answers 404; a POST of an
+    event a step records is refused by the operation, naming the step."""
     case = _editable(_case_or_404(case_id))
     form = RecordEventForm()
-    form.event.choices = opts([(code, EVENT_LABELS[code]) for code in channel_events(str(case.channel))])
+    form.event.choices = opts(_event_choices(case))
     if request.method == "GET":
         form.at.data = clock.to_local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
     if form.validate_on_submit():
         if _run(form, partial(record_event_op, case, actor=current_user, **form.to_command()))[0]:
             flash(_("Event recorded; the time limits it meets and starts are updated."), "success")
             return _back_to_case(case)
-    return _action_page(
+    page, status = _action_page(
         case,
         form,
         heading=_("Record a procedural event"),
         fields=("event", "at"),
         submit=_("Record the event"),
         action=url_for(".record_event", case_id=case.id),
+        unavailable=None if form.event.choices else ALL_EVENTS_OWNED,
     )
+    return page, (404 if not form.event.choices and status == 200 else status)
 
 
 @bp.route("/exclusions/<id:period_id>/end", methods=["GET", "POST"])
@@ -583,7 +611,7 @@ def my_deadlines_query(user: User, *, unit: str = "", missed: bool = False) -> s
         sa.select(Deadline)
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.state.in_(states), case_visibility_clause(user))
-        .options(joinedload(Deadline.case))
+        .options(joinedload(Deadline.case), joinedload(Deadline.party))
     )
     if user.role == Role.director:
         stmt = stmt.where(Case.organisation_id.in_(visible_org_ids(user)))

@@ -248,27 +248,29 @@ def issue_batch(cases: list[Case], kind_key: str, fields: dict[str, Any], *, act
 # -- service ------------------------------------------------------------------------------------
 
 
-def _event_already_started(case: Case, event: str) -> bool:
-    """Did a step (or an earlier service) already record ``event`` on the case? Seen from the
-    periods it starts, and from earlier service records that fired it."""
+def _event_already_started(case: Case, event: str, recipient: Party) -> bool:
+    """Did a step (or an earlier service) already record ``event`` for ``recipient``? Seen from
+    the periods it starts — the recipient's own, for periods that run per party (each party's
+    lawsuit window runs from the service on it) — and from earlier service records that fired it."""
     from ipcase.deadlines.models import Deadline
     from ipcase.deadlines.rules import RULES
 
-    rule_ids = [r.id for r in RULES if r.trigger in (event, f"{event}_abroad")]
-    if rule_ids and db.session.scalar(
+    rules = [r for r in RULES if r.trigger in (event, f"{event}_abroad") and r.channel in (str(case.channel), "any")]
+    per_party = [r.id for r in rules if r.per_party]
+    rule_ids = per_party or [r.id for r in rules]
+    started = sa.select(sa.func.count()).select_from(Deadline).where(Deadline.case_id == case.id)
+    earlier = (
         sa.select(sa.func.count())
-        .select_from(Deadline)
-        .where(Deadline.case_id == case.id, Deadline.rule_id.in_(rule_ids))
-    ):
-        return True
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(ServiceRecord)
-            .join(IssuedDocument)
-            .where(IssuedDocument.case_id == case.id, ServiceRecord.event == event)
-        )
+        .select_from(ServiceRecord)
+        .join(IssuedDocument)
+        .where(IssuedDocument.case_id == case.id, ServiceRecord.event == event)
     )
+    if per_party:
+        started = started.where(Deadline.party_id == recipient.id)
+        earlier = earlier.where(ServiceRecord.recipient_id == recipient.id)
+    if rule_ids and db.session.scalar(started.where(Deadline.rule_id.in_(rule_ids))):
+        return True
+    return bool(db.session.scalar(earlier))
 
 
 def _service_instant(day: date) -> datetime:
@@ -348,10 +350,10 @@ def record_service(
     )
     if kind is not None and kind.service_event is not None:
         event, roles = kind.service_event
-        if recipient.role.value in roles and not _event_already_started(case, event):
-            from ipcase.deadlines.triggers import record_event
+        if recipient.role.value in roles and not _event_already_started(case, event, recipient):
+            from ipcase.deadlines.triggers import record_service_event
 
-            record_event(case, event, at=_service_instant(served_on), actor=actor)
+            record_service_event(case, event, party=recipient, at=_service_instant(served_on), actor=actor)
             service.event = event
     return service
 

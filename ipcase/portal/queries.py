@@ -15,6 +15,7 @@ from ipcase.channels.forms import describe
 from ipcase.channels.registry import get_channel
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod
+from ipcase.deadlines.rules import UnknownRule, get_rule
 from ipcase.documents.models import IssuedDocument, ServiceRecord
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
@@ -31,6 +32,8 @@ class NextStep:
     basis: str
     is_paused: bool
     is_hours: bool
+    #: the party the period runs for, when it is another party's (the respondent's defence)
+    party_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def status_page(case: Case, party: Party) -> StatusPage:
         party=party,
         status=public.public_status(case.channel, case.state),
         office=office_name(case.organisation),
-        next_steps=next_steps(case),
+        next_steps=next_steps(case, party),
         paused=list(
             db.session.scalars(
                 sa.select(ExcludedPeriod)
@@ -108,8 +111,11 @@ def status_page(case: Case, party: Party) -> StatusPage:
     )
 
 
-def next_steps(case: Case) -> list[NextStep]:
-    """The case's open periods that the parties are told about, soonest first."""
+def next_steps(case: Case, party: Party) -> list[NextStep]:
+    """The case's open periods that ``party`` is told about, soonest first: the case's own, and
+    of those that run once per party (``Rule.per_party``) its own — never another party's window
+    of a kind it has itself (each party's lawsuit window runs from the service on it); another
+    party's period of a kind it has not (the respondent's defence) with that party's name."""
     deadlines = db.session.scalars(
         sa.select(Deadline)
         .where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES))
@@ -120,6 +126,14 @@ def next_steps(case: Case) -> list[NextStep]:
         text = public.PUBLIC_DEADLINES.get(d.rule_id)
         if text is None:
             continue
+        other = d.party_id is not None and d.party_id != party.id
+        if other:
+            try:
+                roles = get_rule(d.rule_id, d.rule_version).per_party
+            except UnknownRule:
+                continue
+            if party.role.value in roles:
+                continue
         is_hours = d.unit == Unit.hours
         steps.append(
             NextStep(
@@ -128,6 +142,7 @@ def next_steps(case: Case) -> list[NextStep]:
                 basis=d.basis,
                 is_paused=d.state == DeadlineState.suspended,
                 is_hours=is_hours,
+                party_name=d.party.name if other and d.party is not None else "",
             )
         )
     return steps

@@ -18,7 +18,11 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
+from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Case
+from ipcase.cases.operations import assign_staff
+from ipcase.channels.adjudication.workflow import WORKFLOW
+from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.identifiers import patent_check_char
@@ -28,11 +32,10 @@ from ipcase.deadlines.models import CalendarDay, Deadline
 from ipcase.deadlines.notify import unread_count
 from ipcase.deadlines.operations import explain
 from ipcase.deadlines.service import load_calendar
-from ipcase.deadlines.triggers import record_event
 from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems
-from tests.browser.helpers import log_in, log_in_in_english, log_out
+from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +44,7 @@ TIME_LIMIT_BASIS = "《专利纠纷行政裁决和调解办法》第三十七条
 TIME_LIMIT_TITLE = "办案期限（结案）"
 SERVICE_TITLE = "送达请求书副本期限"
 CORRECTION_NAME = "临时闭馆"
+DOCKET_STEP = "Docket the case (立案)"
 
 
 # -- seeded data --------------------------------------------------------------------------------
@@ -76,17 +80,24 @@ def deadline_cases(live_app: Flask) -> Iterator[DeadlineCases]:
     """Seed the journeys' cases into the live server's database (once per backend); afterwards
     undo the calendar correction of the calendar journey, so later tests see the real calendar."""
     with live_app.app_context():
-        examiner = factories.base_users()["examiner"]
+        users = factories.base_users()
+        examiner, director = users["examiner"], users["director"]
         now = clock.now()
 
         def case(respondent: str, serial: int, days_ago: int) -> Case:
             received = now - timedelta(days=days_ago)
             number = patent(serial)
-            return factories.create_case(actor=examiner, respondent=respondent, patent=number, received_at=received)
+            created = factories.create_case(actor=examiner, respondent=respondent, patent=number, received_at=received)
+            # A valid panel (a leader and two members), without which the case cannot be docketed.
+            assign_staff(created, director, AssignmentRole.panel_leader, actor=director)
+            assign_staff(created, users["examiner2"], AssignmentRole.panel_member, actor=director)
+            assign_staff(created, users["examiner3"], AssignmentRole.panel_member, actor=director)
+            return created
 
         docket = case("成都期限甲贸易有限公司", 2001, days_ago=2)
         extension = case("成都期限乙贸易有限公司", 2002, days_ago=10)
-        record_event(extension, "docketed", at=now - timedelta(days=9), actor=examiner)
+        # Docketed by its step, as staff do it: the step meets the docketing period and starts the rest.
+        take(WORKFLOW, extension, "docket", actor=examiner, at=now - timedelta(days=9))
         calendar = case("成都期限丙贸易有限公司", 2003, days_ago=1)
         seeded = DeadlineCases(
             docket_case=docket.id,
@@ -171,7 +182,7 @@ def next_workday(cal: WorkCalendar, day: date) -> date:
 # -- journeys -----------------------------------------------------------------------------------
 
 
-def test_examiner_records_docketing_and_the_next_time_limits_start(
+def test_examiner_dockets_the_case_and_the_next_time_limits_start(
     page: Page, live_app: Flask, deadline_cases: DeadlineCases, page_problems: Problems
 ) -> None:
     cases = deadline_cases
@@ -195,18 +206,25 @@ def test_examiner_records_docketing_and_the_next_time_limits_start(
     expect(countdown).to_have_text(countdown_text(cal, docket_due))
     expect(countdown).to_have_attribute("data-unit", "working_days")
 
-    # Record that the case was docketed half an hour ago.
-    at = clock.to_local(clock.now() - timedelta(minutes=30)).replace(second=0, microsecond=0)
-    form = page.locator(f"form[action='/deadlines/case/{cases.docket_case}/events']")
-    expect(form).to_be_visible()
-    form.locator("select[name=event]").select_option("docketed")
-    at_field = form.locator("input[type=datetime-local][name=at]")
-    expect(at_field).not_to_have_value("")  # now, filled in by the server
-    at_field.fill(at.strftime("%Y-%m-%dT%H:%M"))
-    form.get_by_role("button").click()
+    # Only the procedure stops the clock: no raw event recorder is offered, docketing is a step.
+    expect(page.locator(f"form[action='/deadlines/case/{cases.docket_case}/events']")).to_have_count(0)
 
-    expect(page).to_have_url(case_url(cases.docket_case))
-    expect(page.get_by_role("status")).to_contain_text("Event recorded")
+    # Docket the case through its step, as of half an hour ago.
+    at = clock.to_local(clock.now() - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    form = step_form(page, "docket")
+    expect(form.get_by_role("heading", level=3)).to_have_text(DOCKET_STEP)
+    expect(form.locator("p.muted")).to_have_text("→ Docketed")
+    at_field = form.locator("input[type=datetime-local][name=at]")
+    expect(at_field).to_have_value("")  # empty: the step happens now unless a time is given
+    at_field.fill(at.strftime("%Y-%m-%dT%H:%M"))
+    path = f"/cases/{cases.docket_case}/actions/docket"
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(path)) as info:
+        form.locator("button[type=submit]").click()
+    assert info.value.status == 302
+
+    expect(page).to_have_url(re.compile(rf"/cases/{cases.docket_case}#actions$"))
+    expect(page.get_by_role("status")).to_have_text(f"Done: {DOCKET_STEP}.")
+    expect(page.locator(".headstate .state")).to_have_text("Docketed")
 
     # The docketing period is met, at the moment recorded; it no longer counts down.
     docket = item(page, cases.docket_deadline)

@@ -138,45 +138,71 @@ def test_recompute_audits_moves(case, users):
     assert event.old_due_at == old and event.new_due_at == d.due_at
 
 
-def test_recording_docketing_meets_and_starts_periods(case, users, frozen_now):
-    from ipcase.deadlines.triggers import record_event
+def _panel(case, users):
+    for user, role in (
+        (users["director"], AssignmentRole.panel_leader),
+        (users["examiner2"], AssignmentRole.panel_member),
+        (users["examiner3"], AssignmentRole.panel_member),
+    ):
+        assign_staff(case, user, role, actor=users["director"])
+
+
+def test_docketing_step_meets_and_starts_periods(case, users, frozen_now):
+    from ipcase.channels.adjudication.workflow import WORKFLOW
+    from ipcase.channels.workflow import take
 
     frozen_now(at_cn(2026, 10, 20))
-    met, started = record_event(case, "docketed", at=at_cn(2026, 10, 12, 15), actor=users["examiner"])
-    assert [d.rule_id for d in met] == ["adj.docket"]
-    assert {d.rule_id for d in started} == {"adj.serve_request", "adj.time_limit"}
+    _panel(case, users)
+    take(WORKFLOW, case, "docket", actor=users["examiner"], at=at_cn(2026, 10, 12, 15))
+    assert deadline(case, "adj.docket").state == DeadlineState.met
+    assert deadline(case, "adj.docket").met_at == at_cn(2026, 10, 12, 15)
+    assert deadline(case, "adj.serve_request").state == DeadlineState.running
     assert deadline(case, "adj.time_limit").due_on == date(2027, 1, 12)
 
 
 def test_service_abroad_starts_the_30_day_defence(case, users, frozen_now):
-    from ipcase.deadlines.triggers import record_event
+    from ipcase.deadlines.triggers import record_service_event
 
-    case.respondents[0].has_domestic_domicile = False
+    respondent = case.respondents[0]
+    respondent.has_domestic_domicile = False
     frozen_now(at_cn(2026, 11, 3))
-    _, started = record_event(case, "request_served", at=at_cn(2026, 11, 2), actor=users["examiner"])
-    assert [d.rule_id for d in started] == ["adj.defence_abroad"]
+    _, started = record_service_event(
+        case, "request_served", party=respondent, at=at_cn(2026, 11, 2), actor=users["examiner"]
+    )
+    assert [(d.rule_id, d.party_id) for d in started] == [("adj.defence_abroad", respondent.id)]
     assert started[0].due_on == date(2026, 12, 2)
 
 
-def test_event_refused_for_other_channel_or_future(case, users, frozen_now):
-    from ipcase.deadlines.triggers import record_event
+def test_event_refused_for_other_channel_owned_or_out_of_time(case, users, frozen_now):
+    from flask_babel import force_locale
+
+    from ipcase.deadlines.triggers import record_event, record_service_event
 
     frozen_now(at_cn(2026, 10, 20))
-    with pytest.raises(DomainError):
+    with force_locale("en"), pytest.raises(DomainError, match="does not apply"):
         record_event(case, "agreement_effective", at=at_cn(2026, 10, 12), actor=users["examiner"])
-    with pytest.raises(DomainError):
-        record_event(case, "docketed", at=at_cn(2026, 10, 21), actor=users["examiner"])
-    with pytest.raises(DomainError):
-        record_event(case, "docketed", at=at_cn(2026, 9, 1), actor=users["examiner"])
+    with force_locale("en"), pytest.raises(DomainError, match="Docket the case"):
+        record_event(case, "docketed", at=at_cn(2026, 10, 12), actor=users["examiner"])
+    respondent = case.respondents[0]
+    with force_locale("en"), pytest.raises(DomainError, match="future"):
+        record_service_event(case, "request_served", party=respondent, at=at_cn(2026, 10, 21), actor=None)
+    with force_locale("en"), pytest.raises(DomainError, match="precede"):
+        record_service_event(case, "request_served", party=respondent, at=at_cn(2026, 9, 1), actor=None)
 
 
-def test_record_event_view(client, login_as, case, frozen_now):
+def test_record_event_view_refuses_an_event_a_step_records(app, case, frozen_now):
+    from tests.cases.helpers import make_client_as
+
     frozen_now(at_cn(2026, 10, 20))
-    client = login_as("examiner")
-    page = client.get(f"/cases/{case.id}")
-    assert 'name="event"' in page.get_data(as_text=True)
+    db.session.commit()
+    client = make_client_as(app, "examiner")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/deadlines/case/{case.id}/events" not in page  # every event has its step: no recorder
     bad = client.post(f"/deadlines/case/{case.id}/events", data={"event": "nonsense", "at": "2026-10-12T15:00"})
     assert bad.status_code == 422
-    ok = client.post(f"/deadlines/case/{case.id}/events", data={"event": "docketed", "at": "2026-10-12T15:00"})
-    assert ok.status_code == 302
-    assert deadline(case, "adj.docket").state == DeadlineState.met
+    refused = client.post(f"/deadlines/case/{case.id}/events", data={"event": "docketed", "at": "2026-10-12T15:00"})
+    assert refused.status_code == 422
+    assert "Docket the case (立案)" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert deadline(case, "adj.docket").state == DeadlineState.running
+    assert case.state == "received"

@@ -39,7 +39,7 @@ from ipcase.channels.adjudication.states import (
     vote_problem,
 )
 from ipcase.channels.adjudication.states import AdjudicationState as S
-from ipcase.channels.workflow import Transition, Workflow, docketing_decided, mark_docketed, period_over
+from ipcase.channels.workflow import Transition, Workflow, docketing_decided, mark_docketed, period_over, records
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
@@ -494,6 +494,7 @@ def decide_recusal(case: Case, details: dict[str, Any], actor: User | None, at: 
         details.pop("replacement", None)
 
 
+@records("evidence_notice_received")
 def serve_evidence_notice(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The evidence period runs from the parties' receipt of the notice for the days it gives,
     at least 15 ([85]54). The step records the event ``evidence_notice_received`` itself, because

@@ -42,6 +42,7 @@ from ipcase.channels.workflow import (
     docketing_decided,
     mark_docketed,
     period_over,
+    records,
     required_detail,
 )
 from ipcase.core import clock
@@ -124,6 +125,7 @@ def _open_deadlines(case: Case) -> list[Deadline]:
     )
 
 
+@records("closed")
 def mediation_concluded(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """An agreement ends the mediation: its time limit is met, though the file stays open for the
     follow-up."""
