@@ -82,9 +82,21 @@ python -m pytest -q -p no:cacheprovider "${@:2}"
 # With no test selection, the suite runs again with the clock at two other instants — a later
 # year without an official holiday schedule, and 23:30 China time on the eve of National Day
 # (tests/conftest.py: OTHER_INSTANTS) — so a test that passes only on some days is found.
+# The two runs go side by side (one per core), each into its own log, printed when both ended.
 if (($# < 2)); then
+  logs="$(mktemp -d)"
+  pids=()
   for at in $(python -c 'from tests.conftest import OTHER_INSTANTS; print(*OTHER_INSTANTS)'); do
     say "Tests again, the clock at $at (SQLite)"
-    IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at"
+    IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
+    pids+=("$!")
   done
+  status=0
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  for log in "$logs"/*.log; do
+    say "$(basename "$log" .log)"
+    cat "$log"
+  done
+  rm -rf "$logs"
+  exit "$status"
 fi
