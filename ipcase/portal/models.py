@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ipcase.auth.models import User
-from ipcase.cases.models import Case, Party
+from ipcase.cases.models import Case, Party, TimelineEntry
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
 from ipcase.extensions import db
@@ -97,10 +97,15 @@ class PortalRequest(TimestampMixin, db.Model):
     files: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the timeline entry of the step taken from it (its time is the request's receipt)
+    timeline_entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_entries.id", ondelete="SET NULL"), index=True
+    )
 
     case: Mapped[Case] = relationship()
     party: Mapped[Party] = relationship()
     handled_by: Mapped[User | None] = relationship()
+    timeline_entry: Mapped[TimelineEntry | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<PortalRequest {self.id} case={self.case_id} {self.kind}>"

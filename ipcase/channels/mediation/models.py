@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,49 @@ MediationType.set_labels(
 )
 
 
+class MediationSubject(LabelledEnum):
+    """What the mediation is about ([85]63); ``damages`` is the damages-only mediation after a
+    finding of infringement, which needs that decision ([85]64, [PL]65)."""
+
+    ownership = "ownership"
+    inventorship = "inventorship"
+    inventor_reward = "inventor_reward"
+    interim_use = "interim_use"
+    damages = "damages"
+    other = "other"
+
+
+MediationSubject.set_labels(
+    {
+        MediationSubject.ownership: _l("Ownership of the patent application or patent right"),
+        MediationSubject.inventorship: _l("Inventorship or designer status"),
+        MediationSubject.inventor_reward: _l("Reward or remuneration of the inventor or designer"),
+        MediationSubject.interim_use: _l("Fee for use between publication and grant"),
+        MediationSubject.damages: _l("Damages for an infringement already found"),
+        MediationSubject.other: _l("Other patent dispute"),
+    }
+)
+
+
+def subject_problems(subject: str | None, decision_no: str, decision_on: date | None) -> list[tuple[str, Any]]:
+    """Why a mediation request's subject is incomplete ([85]63–64): (field, message) pairs.
+    The subject is required; damages only need the number and date of the decision that found
+    the infringement."""
+    if subject not in {s.value for s in MediationSubject}:
+        return [("subject", _l("Choose what the mediation is about ([85]63)."))]
+    problems: list[tuple[str, Any]] = []
+    if subject == MediationSubject.damages:
+        if not (decision_no or "").strip():
+            problems.append(
+                ("infringement_decision_no", _l("Give the number of the decision that found the infringement."))
+            )
+        if decision_on is None:
+            problems.append(
+                ("infringement_decision_on", _l("Give the date of the decision that found the infringement."))
+            )
+    return problems
+
+
 class MediationCase(Case):
     """A compensation or patent-dispute mediation ([85] ch.3; linkage centre §4).
 
@@ -56,6 +100,11 @@ class MediationCase(Case):
     #: compensation asked for, in yuan; damages belong only to mediation ([PL]65)
     claimed_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     referring_court_case_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    #: what the mediation is about ([85]63); None only on cases opened before it was asked for
+    subject: Mapped[MediationSubject | None] = mapped_column(enum_type(MediationSubject))
+    #: for damages only: the decision that found the infringement ([85]64), number and date
+    infringement_decision_no: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    infringement_decision_on: Mapped[date | None]
 
     #: the agreement (调解协议书, [85]69): when it took effect (the 30-day confirmation window
     #: runs from it), the compensation and how it is paid, other terms, and whether the

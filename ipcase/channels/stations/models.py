@@ -1,6 +1,6 @@
 """Workstation-complaint data: the complaint, where it went, and the measures taken on site."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ipcase.auth.models import User
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
-from ipcase.channels.stations.states import OnSiteMeasure
+from ipcase.channels.stations.states import OnSiteMeasure, ResponsePosition
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
@@ -26,6 +26,15 @@ class StationComplaint(Case):
     platform_link: Mapped[str] = mapped_column(sa.String(500), default="")
     #: the office the complaint was forwarded to ([EXPO]11)
     forwarded_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+
+    #: the respondent's response ([EXPO-G]14): its position, when it came and whether it came
+    #: within the 24-hour period; on-site measures depend on it (``states.measures_refusal``)
+    response_position: Mapped[ResponsePosition | None] = mapped_column(enum_type(ResponsePosition))
+    response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_in_time: Mapped[bool | None]
+    #: the final ruling confirming the infringement, recorded by the office (a finding)
+    ruling_reference: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    ruling_on: Mapped[date | None]
 
     forwarded_to: Mapped[Organisation | None] = relationship(foreign_keys=[forwarded_to_id])
     measures: Mapped[list["StationMeasure"]] = relationship(
