@@ -373,9 +373,10 @@ STATION_DETAILS: Details = {
     "forward": ({}, re.escape("Receiving office: 成都市知识产权局")),
     "notify_respondent": ({}, re.escape("How the respondent was notified: In person at the booth or shop")),
     "receive_response": (
-        {"summary": RESPONSE},
+        {"position": "admits", "summary": RESPONSE},  # measures follow an admission ([EXPO-G]14)
         re.escape(
-            f"Respondent's position: Denies infringement; Summary of the response and the evidence offered: {RESPONSE}"
+            "Respondent's position: Admits the infringement; "
+            f"Summary of the response and the evidence offered: {RESPONSE}"
         ),
     ),
     "take_measures": (

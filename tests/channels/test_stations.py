@@ -2,7 +2,7 @@
 through the web; the 24-hour clocks; transfer after the exhibition; repeat exhibitors. (The details
 each step records are tested in ``test_stations_steps.py``.)"""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -42,7 +42,8 @@ def details(action):
     return {
         "forward": office,
         "notify_respondent": {"method": "in_person", "received_by": "展位负责人李某"},
-        "receive_response": {"position": "denies", "summary": "被投诉人称其产品采用不同结构"},
+        "receive_response": {"position": "admits", "summary": "被投诉人承认展品落入专利保护范围，同意撤展"},
+        "record_ruling": {"reference": "（2026）川01知民初123号", "ruled_on": date(2025, 6, 1)},
         "take_measures": {
             "measures": ["withdraw_exhibits", "seal_materials"],
             "items": "5C-208展台折叠椅2把，宣传册30份",

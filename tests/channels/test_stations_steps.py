@@ -4,6 +4,7 @@ referrals and transfer that open a linked case. Through the web: a missing or in
 refused with the field's message and changes nothing."""
 
 import html
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,15 +13,18 @@ from ipcase.cases.enums import Channel, PartyRole
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.channels.stations.models import StationMeasure
 from ipcase.channels.stations.states import StationState as S
+from ipcase.channels.stations.states import measures_refusal
 from ipcase.channels.stations.workflow import WORKFLOW
-from ipcase.channels.workflow import take
+from ipcase.channels.workflow import available, take, why_not
 from ipcase.core.errors import DomainError
 from ipcase.credit.models import CreditEvent, CreditEventKind
 from ipcase.credit.operations import CreditFlag, flags
+from ipcase.deadlines.jobs import sweep
+from ipcase.deadlines.models import Deadline
 from ipcase.extensions import db
 from tests.cases.helpers import make_client_as
 from tests.channels.test_mediation import english
-from tests.channels.test_stations import deadlines, form_data, put, step
+from tests.channels.test_stations import deadlines, details, form_data, put, step
 from tests.factories import org
 
 
@@ -135,7 +139,8 @@ def test_measures_refused(app, case, users, change, message):
     refused(app, case, "take_measures", data, message)
 
 
-def test_measures_are_recorded_and_count_against_the_exhibitor(app, case, users):
+def test_measures_are_recorded_without_a_credit_record(app, case, users):
+    """A measure is no finding: the credit history stays empty ([EXPO-G]14 measures, issue 12)."""
     walk(case, users, "forward", "notify_respondent", "receive_response")
     db.session.commit()
     web = make_client_as(app, "station")
@@ -152,11 +157,8 @@ def test_measures_are_recorded_and_count_against_the_exhibitor(app, case, users)
     )
     panel = page[page.index('id="onsite"') :]
     assert "Withdraw the exhibits (撤展)" in panel and "5C-208展台折叠椅2把" in panel
+    assert "Admits the infringement" in panel
     c = db.session.get(Case, case.id)
-    respondent = next(p for p in c.parties if p.role == PartyRole.respondent)
-    events = db.session.scalars(sa.select(CreditEvent).where(CreditEvent.case_id == c.id)).all()
-    assert [(e.kind, e.party_id) for e in events] == [(CreditEventKind.exhibitor_violation, respondent.id)]
-    # further measures: more rows, the same single credit event
     post(web, c, "record_further_measures", form_data("record_further_measures", reason="网店链接已断开"))
     db.session.expire_all()
     assert (
@@ -164,16 +166,135 @@ def test_measures_are_recorded_and_count_against_the_exhibitor(app, case, users)
         == 3
     )
     assert (
-        db.session.scalar(sa.select(sa.func.count()).select_from(CreditEvent).where(CreditEvent.case_id == c.id)) == 1
+        db.session.scalar(sa.select(sa.func.count()).select_from(CreditEvent).where(CreditEvent.case_id == c.id)) == 0
     )
+
+
+def credit_events(case):
+    db.session.expire_all()
+    return db.session.scalars(sa.select(CreditEvent).where(CreditEvent.case_id == case.id)).all()
+
+
+def test_a_final_ruling_is_the_finding_that_counts_against_the_exhibitor(app, case, users):
+    walk(case, users, "forward", "notify_respondent", "receive_response", "take_measures")
+    assert credit_events(case) == []
+    db.session.commit()
+    data = form_data("record_ruling")
+    station = make_client_as(app, "station")  # the finding is the office's
+    assert station.post(f"/cases/{case.id}/actions/record_ruling", data=data).status_code == 403
+    assert credit_events(case) == []
+    refused(
+        app,
+        case,
+        "record_ruling",
+        {"ruled_on": "2025-06-01"},
+        "Number of the final ruling: This field is required.",
+        "examiner",
+    )
+    refused(
+        app,
+        case,
+        "record_ruling",
+        data | {"ruled_on": "2099-01-01"},
+        "The ruling cannot be dated after this step.",
+        "examiner",
+    )
+    page = post(make_client_as(app, "examiner"), case, "record_ruling", data)
+    assert "（2026）川01知民初123号" in page[page.index('id="onsite"') :]
+    c = db.session.get(Case, case.id)
+    respondent = next(p for p in c.parties if p.role == PartyRole.respondent)
+    assert [(e.kind, e.party_id, e.note) for e in credit_events(c)] == [
+        (CreditEventKind.exhibitor_violation, respondent.id, "（2026）川01知民初123号")
+    ]
+
+
+def test_no_measures_after_a_denial_in_time(app, case, users):
+    """[EXPO-G]14: a denial within the 24 hours leaves measures to an admission or a final ruling."""
+    walk(case, users, "forward", "notify_respondent")
+    take(
+        WORKFLOW,
+        case,
+        "receive_response",
+        actor=users["station"],
+        details={"position": "denies", "summary": "被投诉人称其产品采用不同结构"},
+    )
+    c = db.session.get(Case, case.id)
+    assert (c.response_position, c.response_in_time, c.response_at is not None) == ("denies", True, True)
+    assert why_not(WORKFLOW, c, "take_measures", users["station"])
+    assert "take_measures" not in {t.action for t in available(WORKFLOW, c, users["station"])}
+    refused(
+        app,
+        case,
+        "take_measures",
+        form_data("take_measures", reason="主办方协调撤展"),
+        "The respondent answered within the 24-hour period without admitting the infringement",
+    )
+    assert credit_events(case) == []
+    # a final ruling recorded by the office opens the way
+    take(WORKFLOW, c, "record_ruling", actor=users["examiner"], details=details("record_ruling"))
+    assert why_not(WORKFLOW, c, "take_measures", users["station"]) is None
+    take(WORKFLOW, c, "take_measures", actor=users["station"], reason="撤展", details=details("take_measures"))
+    assert c.state == S.measures_taken
+
+
+def test_measures_after_a_late_denial_or_silence(case, create_case, users, frozen_now):
+    walk(case, users, "forward", "notify_respondent")
+    late = db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "sta.respondent_response")
+    ).one()
+    frozen_now(late.due_at + timedelta(hours=2))
+    take(
+        WORKFLOW,
+        case,
+        "receive_response",
+        actor=users["station"],
+        details={"position": "denies", "summary": "逾期提交的不侵权说明"},
+    )
+    assert case.response_in_time is False
+    assert why_not(WORKFLOW, case, "take_measures", users["station"]) is None
+    other = create_case(Channel.station, organisation="cdexpo", actor=users["station"])
+    walk(other, users, "forward", "notify_respondent")
+    period = db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == other.id, Deadline.rule_id == "sta.respondent_response")
+    ).one()
+    assert why_not(WORKFLOW, other, "response_lapsed", users["station"])  # still running
+    frozen_now(period.due_at + timedelta(minutes=1))
+    sweep()
+    take(WORKFLOW, other, "response_lapsed", actor=users["station"])
+    assert why_not(WORKFLOW, other, "take_measures", users["station"]) is None
+
+
+@pytest.mark.parametrize(
+    ("position", "in_time", "running", "ruling", "allowed"),
+    [
+        (None, None, True, False, False),  # waiting for the 24 hours
+        (None, None, False, False, True),  # no statement in time
+        ("denies", True, False, False, False),
+        ("licensed", True, False, False, False),
+        ("invalidation", True, False, False, False),
+        ("denies", False, False, False, True),  # late
+        ("admits", True, False, False, True),
+        ("admits", True, True, False, True),
+        ("denies", True, False, True, True),  # final ruling
+        (None, None, True, True, True),
+    ],
+)
+def test_measures_rule(position, in_time, running, ruling, allowed):
+    reason = measures_refusal(
+        response_position=position, response_in_time=in_time, response_period_running=running, ruling_recorded=ruling
+    )
+    assert (reason is None) == allowed
 
 
 def test_a_second_violation_flags_a_repeat_exhibitor(case, create_case, users):
     walk(case, users, "forward", "notify_respondent", "receive_response", "take_measures")
     respondent = next(p for p in case.parties if p.role == PartyRole.respondent)
     assert CreditFlag.repeat_exhibitor not in flags(respondent)
+    take(WORKFLOW, case, "record_ruling", actor=users["examiner"], details=details("record_ruling"))
     other = create_case(Channel.station, organisation="cdexpo", actor=users["station"], respondent="成都展具有限公司")
     walk(other, users, "forward", "notify_respondent", "receive_response", "take_measures")
+    assert CreditFlag.repeat_exhibitor not in flags(respondent)  # measures are no finding
+    take(WORKFLOW, other, "record_ruling", actor=users["examiner"], details=details("record_ruling"))
     assert CreditFlag.repeat_exhibitor in flags(respondent)
 
 

@@ -6,7 +6,7 @@ form is checked the same way."""
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from ipcase.cases.enums import Channel
@@ -48,6 +48,14 @@ class MeasuresForm(StepForm):
     )
     items = text(_l("Exhibits, materials or links concerned"))
     respondent_complied = BooleanField(_l("The respondent complied"))
+
+
+class RulingForm(StepForm):
+    """The final ruling that confirmed the infringement ([EXPO-G]14): a court judgment or an
+    office decision no longer open to challenge."""
+
+    reference = line(_l("Number of the final ruling"), max_length=120)
+    ruled_on = DateField(_l("Date of the ruling"), validators=[InputRequired()])
 
 
 class AdjudicationReferralForm(ReceivingForm):

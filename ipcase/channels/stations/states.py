@@ -117,3 +117,32 @@ ResponsePosition.set_labels(
         ResponsePosition.other: _l("Other"),
     }
 )
+
+
+# -- [EXPO-G]14: when on-site measures may follow --------------------------------------------------
+
+
+def measures_refusal(
+    *,
+    response_position: str | None,
+    response_in_time: bool | None,
+    response_period_running: bool,
+    ruling_recorded: bool,
+) -> object | None:
+    """Why on-site measures may not be taken yet, or None ([EXPO-G]14): they follow when the
+    respondent gave no statement within the 24-hour period, admits the infringement, or the
+    infringement is confirmed by a final ruling. A denial (or any other defence) made in time
+    leaves the dispute to adjudication or mediation."""
+    if ruling_recorded or response_position == ResponsePosition.admits:
+        return None
+    if response_position is None:
+        if response_period_running:
+            return _l("The 24-hour response period is still running; wait for it to end or record the response.")
+        return None
+    if response_in_time is False:
+        return None
+    return _l(
+        "The respondent answered within the 24-hour period without admitting the infringement: on-site "
+        "measures need an admission or a final ruling ([EXPO-G]14). Record the ruling, or refer the "
+        "dispute for adjudication or mediation."
+    )

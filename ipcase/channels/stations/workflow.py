@@ -11,8 +11,11 @@ closes is transferred to the competent office within 15 working days.
 
 Steps that record more than a time and reasons have a form (``forms.py``) and an ``apply`` that
 checks and applies the details: the office the complaint goes to, how the respondent was told,
-the response, the measures (rows of ``station_measures``; each also records an exhibitor
-violation in the respondent's credit history, which flags repeat exhibitors). A referral or a
+the response (its position and whether it came within the 24 hours), the measures (rows of
+``station_measures``, allowed only as [EXPO-G]14 says: no statement in time, an admission, or a
+final ruling), the final ruling confirming the infringement (the office's finding, which alone
+records an exhibitor violation in the respondent's credit history and flags repeat exhibitors;
+a measure does not). A referral or a
 transfer opens the linked case at the receiving organisation with the file. A refused step
 changes nothing and says why."""
 
@@ -27,7 +30,13 @@ from ipcase.cases.enums import Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
 from ipcase.channels.mediation.forms import receiving_organisations
 from ipcase.channels.stations import forms as f
-from ipcase.channels.stations.states import CLOSED, NoticeMethod, OnSiteMeasure, ResponsePosition
+from ipcase.channels.stations.states import (
+    CLOSED,
+    NoticeMethod,
+    OnSiteMeasure,
+    ResponsePosition,
+    measures_refusal,
+)
 from ipcase.channels.stations.states import StationState as S
 from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, choice_detail, period_over, required_detail
 from ipcase.core import clock
@@ -71,6 +80,16 @@ response_period_over = period_over(
     ("sta.respondent_response",),
     _l("The 24-hour response period is still running; wait for it to end or record the response."),
 )
+
+
+def measures_permitted(case: Case) -> Any:
+    """[EXPO-G]14: measures follow silence past the 24 hours, an admission, or a final ruling."""
+    return measures_refusal(
+        response_position=getattr(case, "response_position", None),
+        response_in_time=getattr(case, "response_in_time", None),
+        response_period_running=bool(_open_periods(case, "sta.respondent_response")),
+        ruling_recorded=bool(getattr(case, "ruling_reference", "")),
+    )
 
 
 def at_an_exhibition(case: Case) -> Any:
@@ -134,16 +153,47 @@ def record_notice(case: Case, details: dict[str, Any], actor: User | None, at: d
 
 
 def record_response(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    choice_detail(details, "position", ResponsePosition, _l("Choose the respondent's position."))
+    """The response with its position and time; whether it came within the 24-hour period is
+    read from that period (a response after it counts as no statement in time, [EXPO-G]14)."""
+    position = choice_detail(details, "position", ResponsePosition, _l("Choose the respondent's position."))
     required_detail(details, "summary", _l("Summarise the response."))
+    period = db.session.scalars(
+        sa.select(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id == "sta.respondent_response")
+        .order_by(Deadline.id.desc())
+        .limit(1)
+    ).first()
+    in_time = True if period is None else at <= period.due_at
+    case.response_position = position  # type: ignore[attr-defined]
+    case.response_at = at  # type: ignore[attr-defined]
+    case.response_in_time = in_time  # type: ignore[attr-defined]
+    details["in_time"] = in_time
+
+
+def record_ruling(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The office records the final ruling that confirmed the infringement ([EXPO-G]14): its
+    number and date. This finding, not a measure, writes the exhibitor violation in the
+    respondents' credit history (twice or more flags a repeat exhibitor, domain.md §5.1)."""
+    from ipcase.credit.models import CreditEventKind
+    from ipcase.credit.operations import record_event
+
+    reference = required_detail(details, "reference", _l("Give the number of the final ruling."))
+    ruled_on = details.get("ruled_on")
+    if ruled_on is None:
+        raise DomainError(("ruled_on", _l("Give the date of the final ruling.")))
+    if ruled_on > clock.local_day(at):
+        raise DomainError(("ruled_on", _l("The ruling cannot be dated after this step.")))
+    case.ruling_reference = reference  # type: ignore[attr-defined]
+    case.ruling_on = ruled_on  # type: ignore[attr-defined]
+    for party in case.parties:
+        if party.role == PartyRole.respondent:
+            record_event(case, party, CreditEventKind.exhibitor_violation, actor=actor, at=at, note=reference)
 
 
 def record_measures(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
-    """The measures taken on site ([EXPO-G]14), one row each; the respondents' credit history
-    records the violation (twice or more flags a repeat exhibitor, domain.md §5.1)."""
+    """The measures taken on site ([EXPO-G]14), one row each. A measure is no finding: the credit
+    history records a violation only from the recorded ruling (``record_ruling``)."""
     from ipcase.channels.stations.models import StationMeasure
-    from ipcase.credit.models import CreditEventKind
-    from ipcase.credit.operations import record_event
 
     chosen = details.get("measures") or []
     if isinstance(chosen, str):
@@ -168,9 +218,6 @@ def record_measures(case: Case, details: dict[str, Any], actor: User | None, at:
         )
     db.session.flush()
     details["measures"] = [k.value for k in kinds]
-    for party in case.parties:
-        if party.role == PartyRole.respondent:
-            record_event(case, party, CreditEventKind.exhibitor_violation, actor=actor, at=at)
 
 
 def _refer(
@@ -294,11 +341,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.under_review}),
         S.measures_taken,
         ON_SITE,
+        guards=(measures_permitted,),
         needs_reason=True,
         documents=("onsite_measures_notice",),
         kind=EntryKind.positive,
         form=f.MeasuresForm,
         apply=record_measures,
+    ),
+    T(
+        "record_ruling",
+        _l("Infringement confirmed by a final ruling"),
+        frozenset({S.awaiting_response, S.under_review, S.measures_taken}),
+        None,
+        OFFICE,
+        kind=EntryKind.positive,
+        form=f.RulingForm,
+        apply=record_ruling,
     ),
     T(
         "record_further_measures",
