@@ -4,7 +4,9 @@ Rules (domain.md §1):
 - P1: a period in days, months or years starts the day after the triggering event.
 - P2: a month period ends on the corresponding day of the final month, or on that month's
   last day when it has no such day.
-- P3: a day or month period whose last day is a rest day ends on the next working day.
+- P2 for years: a year period ends on the corresponding day of the final year; a period that
+  starts on 29 February ends on 28 February when the final year is not a leap year.
+- P3: a day, month or year period whose last day is a rest day ends on the next working day.
   Weekends are rest days; make-up working days (调休) are working days.
 - P4: a period in working days (工作日) counts working days only; day 1 is the first working
   day after the event, and it is not shifted further.
@@ -34,6 +36,7 @@ class Unit(StrEnum):
     working_days = "working_days"
     days = "days"
     months = "months"
+    years = "years"
     hours = "hours"
 
 
@@ -96,6 +99,7 @@ class Step:
             "skip": f"{when}: not counted — {kind}",
             "nominal": f"{when}: the period's last day by the calendar",
             "month_end": f"{when}: the final month has no corresponding day; its last day is used (P2)",
+            "year_end": f"{when}: the final year has no 29 February; 28 February is used (P2)",
             "extension": f"{when}: after the approved extension ({self.note})",
             "excluded": f"{when}: after adding {self.ordinal} excluded day(s) ({self.note})",
             "shift": f"{when}: last day is a rest day ({kind}); moved to the next working day (P3)",
@@ -185,6 +189,22 @@ def add_months(cal: WorkCalendar, start: date, n: int) -> Result:
     return finish(cal, start, Unit.months, n, nominal, steps)
 
 
+def years_later(start: date, n: int) -> tuple[date, bool]:
+    """The corresponding day n years after ``start``; True when 29 February became 28 February (P2)."""
+    year = start.year + n
+    if start.month == 2 and start.day == 29 and not _cal.isleap(year):
+        return date(year, 2, 28), True
+    return start.replace(year=year), False
+
+
+def add_years(cal: WorkCalendar, start: date, n: int) -> Result:
+    """The corresponding day n years later (29 February → 28 February); then P3 (P1, P2, P3)."""
+    _check_length(n)
+    nominal, clamped = years_later(start, n)
+    steps = [Step("start", start), Step("year_end" if clamped else "nominal", nominal)]
+    return finish(cal, start, Unit.years, n, nominal, steps)
+
+
 def shift_to_workday(cal: WorkCalendar, nominal: date) -> tuple[date, list[Step], set[int]]:
     """P3 alone: the nominal last day if it is a working day, else the next working day."""
     track = _Tracker(cal)
@@ -223,4 +243,5 @@ def compute(cal: WorkCalendar, unit: Unit | str, start: date | datetime, n: int)
             raise ValueError("an hour period starts at a date and time")
         return add_hours(start, n)
     day = start.date() if isinstance(start, datetime) else start
-    return {Unit.working_days: add_working_days, Unit.days: add_days, Unit.months: add_months}[unit](cal, day, n)
+    adders = {Unit.working_days: add_working_days, Unit.days: add_days, Unit.months: add_months, Unit.years: add_years}
+    return adders[unit](cal, day, n)

@@ -24,7 +24,7 @@ from ipcase.deadlines.models import ExclusionKind, UnitLabel
 
 #: the longest period the calculator and the rule settings accept, per unit; far beyond any
 #: statutory period, and short enough that nothing overflows or loops for long
-MAX_LENGTH = {Unit.working_days: 1000, Unit.days: 3660, Unit.months: 120, Unit.hours: 8784}
+MAX_LENGTH = {Unit.working_days: 1000, Unit.days: 3660, Unit.months: 120, Unit.years: 10, Unit.hours: 8784}
 
 #: the years a start may lie in (the calendar data covers about 2004 to next year)
 FIRST_YEAR, LAST_YEAR = 2000, 2099

@@ -110,6 +110,7 @@ class UnitLabel(LabelledEnum):
     working_days = "working_days"
     days = "days"
     months = "months"
+    years = "years"
     hours = "hours"
 
 
@@ -118,6 +119,7 @@ UnitLabel.set_labels(
         UnitLabel.working_days: _l("working days"),
         UnitLabel.days: _l("days"),
         UnitLabel.months: _l("months"),
+        UnitLabel.years: _l("years"),
         UnitLabel.hours: _l("hours"),
     }
 )
@@ -172,7 +174,8 @@ class Deadline(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(120))
     basis: Mapped[str] = mapped_column(sa.String(200))
     tag: Mapped[str] = mapped_column(sa.String(1))
-    unit: Mapped[Unit] = mapped_column(enum_type(Unit))
+    #: CHECK ck_<table>_period_unit (renamed from ck_<table>_unit when the years unit came)
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit, "period_unit"))
     length: Mapped[int]
     #: the triggering event's instant
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -288,7 +291,8 @@ class Extension(TimestampMixin, db.Model):
     #: director or superior
     level: Mapped[str] = mapped_column(sa.String(16))
     length: Mapped[int]
-    unit: Mapped[Unit] = mapped_column(enum_type(Unit))
+    #: CHECK ck_<table>_period_unit (renamed from ck_<table>_unit when the years unit came)
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit, "period_unit"))
     reason: Mapped[str] = mapped_column(sa.String(1000))
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     state: Mapped[ExtensionState] = mapped_column(enum_type(ExtensionState), default=ExtensionState.requested)

@@ -135,6 +135,8 @@ def amount(n: int, unit: Any) -> str:
         return ngettext("%(n)s working day", "%(n)s working days", n, n=n)
     if unit == Unit.months:
         return ngettext("%(n)s month", "%(n)s months", n, n=n)
+    if unit == Unit.years:
+        return ngettext("%(n)s year", "%(n)s years", n, n=n)
     if unit == Unit.hours:
         return ngettext("%(n)s hour", "%(n)s hours", n, n=n)
     return ngettext("%(n)s day", "%(n)s days", n, n=n)

@@ -15,7 +15,9 @@ from ipcase.deadlines.calendar import (
     add_hours,
     add_months,
     add_working_days,
+    add_years,
     compute,
+    years_later,
 )
 from ipcase.deadlines.official import cross_check, estimated_days, official_days, package_years
 
@@ -72,6 +74,43 @@ def test_calendar_days_shift_off_rest_days(start: str, n: int, due: str) -> None
 )
 def test_months(start: str, n: int, due: str) -> None:
     assert add_months(official(), date.fromisoformat(start), n).due == date.fromisoformat(due)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "nominal", "clamped", "due"),
+    [
+        ("2020-02-29", 1, "2021-02-28", True, "2021-03-01"),  # no 29 Feb → 28 Feb (P2), a Sunday → Monday (P3)
+        ("2020-02-29", 4, "2024-02-29", False, "2024-02-29"),  # leap year again: the corresponding day
+        ("2024-02-29", 1, "2025-02-28", True, "2025-02-28"),  # 28 Feb 2025 is a Friday
+        ("2023-02-28", 1, "2024-02-28", False, "2024-02-28"),  # 28 Feb stays 28 Feb in a leap year
+        ("2022-02-28", 2, "2024-02-28", False, "2024-02-28"),
+        ("2021-02-26", 3, "2024-02-26", False, "2024-02-26"),  # [85]19: 3 years
+        ("2022-09-30", 1, "2023-09-30", False, "2023-10-07"),  # National Day 2023 → make-up Saturday 10-07
+        ("2023-10-01", 3, "2026-10-01", False, "2026-10-08"),  # National Day 2026 → 10-08
+    ],
+)
+def test_years(start: str, n: int, nominal: str, clamped: bool, due: str) -> None:
+    first = date.fromisoformat(start)
+    assert years_later(first, n) == (date.fromisoformat(nominal), clamped)
+    result = add_years(official(), first, n)
+    assert result.due == date.fromisoformat(due)
+    assert result.unit == "years" and result.length == n
+    assert compute(official(), "years", first, n).due == result.due
+    codes = [s.code for s in result.steps]
+    assert codes[0] == "start" and codes[1] == ("year_end" if clamped else "nominal") and codes[-1] == "due"
+    assert ("shift" in codes) == (nominal != due)
+
+
+def test_years_explanation() -> None:
+    lines = add_years(official(), date(2020, 2, 29), 1).explain()
+    assert lines == [
+        "2020-02-29: triggering event; this day is not counted (P1)",
+        "2021-02-28: the final year has no 29 February; 28 February is used (P2)",
+        "2021-02-28: last day is a rest day (weekend); moved to the next working day (P3)",
+        "2021-03-01: due",
+    ]
+    with pytest.raises(ValueError, match="whole number"):
+        add_years(official(), date(2020, 2, 29), 0)
 
 
 def test_hours_run_through_midnight_and_holidays() -> None:
