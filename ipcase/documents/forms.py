@@ -6,6 +6,7 @@ Choices whose value is printed carry their Chinese wording here too: the form sh
 the reader's language, the document prints the official Chinese text."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -104,7 +106,22 @@ class DocumentForm(FlaskForm):
                 value = datetime.fromisoformat(value)
             elif isinstance(field, DateField) and isinstance(value, str):
                 value = date.fromisoformat(value)
+            elif isinstance(field, DecimalField) and isinstance(value, str | int | float):
+                value = Decimal(str(value))
             field.data = value
+        return self
+
+    def lock(self, locked: dict[str, Any], step_label: Any) -> "DocumentForm":
+        """Make the fields a step recorded read-only (``documents.steps``): a select offers only
+        the recorded choice, a text or date field is read-only and says where it comes from."""
+        for name, value in locked.items():
+            field = self._fields.get(name)
+            if field is None:
+                continue
+            if isinstance(field, SelectField) and not isinstance(field, SelectMultipleField):
+                field.choices = [c for c in (field.choices or []) if str(_choice_value(c)) == str(value)]
+            field.render_kw = {**(field.render_kw or {}), "readonly": True}
+            field.description = _l("As recorded by the step “%(step)s”.", step=step_label)
         return self
 
     def plain(self) -> dict[str, Any]:
@@ -118,8 +135,14 @@ class DocumentForm(FlaskForm):
                 value = value.strftime("%Y-%m-%dT%H:%M")
             elif isinstance(value, date):
                 value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = f"{value:.2f}"
             found[name] = value
         return found
+
+
+def _choice_value(choice: Any) -> Any:
+    return choice[0] if isinstance(choice, tuple | list) else getattr(choice, "value", choice)
 
 
 def addressee_field() -> SelectField:
@@ -276,11 +299,26 @@ class DecisionForm(DocumentForm):
 
 class MediationAgreementForm(DocumentForm):
     agreed_on = day(_l("Agreement reached on"))
-    terms = text(_l("Terms, one per line"), required=True)
+    amount = DecimalField(
+        _l("Compensation agreed (yuan)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("0 or empty when the agreement pays no compensation."),
+    )
+    due_on = day(_l("Payment due by"), required=False)
+    instalments = IntegerField(_l("Number of instalments"), validators=[Optional(), NumberRange(min=1, max=120)])
+    terms = text(
+        _l("Other terms, one per line"),
+        description=_l("Numbered by the document: a number typed in front of a term (一、 1. （1）) is dropped."),
+    )
     copies = IntegerField(_l("Number of copies"), validators=[InputRequired(), NumberRange(min=1, max=20)])
 
     def defaults(self, case: Any) -> dict[str, Any]:
         return {"agreed_on": clock.today(), "copies": len(case.parties) + 1}
+
+    def validate_terms(self, field: Any) -> None:
+        if not (field.data or "").strip() and not (self.amount.data or 0) > 0:
+            raise ValidationError(_l("An agreement states its terms or the compensation agreed."))
 
 
 CANCELLATION_GROUNDS: list[tuple[str, Any, str]] = [
@@ -498,6 +536,10 @@ class InjunctionDecisionForm(DocumentForm):
     def validate_measures(self, field: Any) -> None:
         if self.outcome.data == "granted" and not (field.data or "").strip():
             raise ValidationError(_l("A granted injunction states its measures."))
+
+    def validate_valid_until(self, field: Any) -> None:
+        if self.outcome.data == "granted" and not field.data:
+            raise ValidationError(_l("A granted injunction states the day it expires (the grant step's duration)."))
 
 
 REVIEW_OUTCOMES: list[tuple[str, Any, str]] = [

@@ -130,6 +130,11 @@ def _prepare_issue(
             raise DomainError(
                 _l("%(number)s was already corrected; correct the newest document instead.", number=corrects.number)
             )
+    # a document writes down its step: issued after it, and never saying otherwise
+    from ipcase.documents.steps import check_fields, with_recorded
+
+    fields = with_recorded(case, kind.key, fields)
+    check_fields(case, kind.key, fields)
     issued_on = clock.to_local(at).date()
     year = issued_on.year
     code = document_code(kind)

@@ -167,6 +167,7 @@ KINDS: tuple[DocumentKind, ...] = (
         ADJ | MED,
         f.MediationAgreementForm,
         basis=(f"{M85}第三十五条", f"{M85}第六十九条"),
+        builder=s.agreement_extra,
         forbids=frozenset({"electronic", "left_at_address"}),
     ),
     DocumentKind(
@@ -468,6 +469,14 @@ GENERIC_KINDS: tuple[DocumentKind, ...] = (
         ("rule:adj.jurisdiction_objection",),
         "{respondents}在答辩期内对本局受理的{case_line}提出管辖权异议。经审查，本局认为：\n\n本局决定：",
         director_only=True,
+    ),
+    _generic(
+        "suspension_refusal_notice",
+        "不予中止处理通知书",
+        _l("Request to suspend refused (不予中止处理通知书)"),
+        "不中",
+        (f"{M85}第二十八条",),
+        "关于{case_line}，当事人请求中止处理。经审查，该请求不符合中止处理的条件，本局决定不予中止，本案继续处理。\n理由：",
     ),
     _generic(
         "evidence_notice",

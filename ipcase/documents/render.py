@@ -216,7 +216,9 @@ def _helpers() -> dict[str, Any]:
             return ""
         return arabic_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
-    return {"cn_date": cn_date, "ar_date": ar_date, "cn_number": chinese_number}
+    from ipcase.documents.wording import numbered_terms
+
+    return {"cn_date": cn_date, "ar_date": ar_date, "cn_number": chinese_number, "term_lines": numbered_terms}
 
 
 def render_html(kind: str, snapshot: dict[str, Any], *, preview: bool = False, **context: Any) -> str:

@@ -217,10 +217,47 @@ def build_snapshot(case: Case, kind_def: Any, fields: dict[str, Any], *, issued_
             "meta": {},
         }
     )
+    snap.update(speaker_parts(case, kind_def))
     if kind_def.builder is not None:
         snap.update(kind_def.builder(case, fields, snap))
     snap["copies"] = copies_note(snap, internal=kind_def.internal)
     return snap
+
+
+#: the mediation documents whose wording and basis follow the type of mediation
+MEDIATION_KINDS = frozenset(
+    {
+        "statement_notice",
+        "mediation_docketing_notice",
+        "mediation_refusal_notice",
+        "mediation_record",
+        "mediation_cancellation_notice",
+        "mediation_agreement",
+        "judicial_confirmation_application",
+        "notarisation_application",
+        "arbitration_agreement",
+    }
+)
+
+
+def speaker_parts(case: Case, kind_def: Any) -> dict[str, Any]:
+    """How the document names its organisation (本局, 本中心 or its name: ``me``) and, for a
+    mediation document, the wording and the legal basis of the case's type of mediation."""
+    from ipcase.documents.wording import mediation_basis, mediation_wording, self_reference
+
+    org = case.organisation
+    org_kind = str(getattr(org.kind, "value", org.kind)) if org.kind is not None else None
+    parts: dict[str, Any] = {"me": self_reference(org_kind, org.name)}
+    if kind_def.key not in MEDIATION_KINDS:
+        return parts
+    mediation_type = getattr(case, "mediation_type", None)
+    type_value = str(getattr(mediation_type, "value", mediation_type)) if mediation_type else "administrative"
+    wording = mediation_wording(type_value, org_kind, org.name)
+    parts["mediation"] = wording | {"type": type_value}
+    if str(case.channel) == "mediation":
+        default = tuple(basis_text(b) for b in kind_def.basis)
+        parts["basis"] = cite(*mediation_basis(type_value, kind_def.key, default))
+    return parts
 
 
 # -- extras per kind: computed parts (periods, choices in Chinese, referenced documents) --------
@@ -251,7 +288,12 @@ def defence_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> d
 
 
 def hearing_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
-    return {"hearing_when": when(fields.get("hearing_at")), "reply_days": 3}
+    # the reply slip within 3 days of receipt, a change of date asked 3 days ahead ([78])
+    return {
+        "hearing_when": when(fields.get("hearing_at")),
+        "reply_days": rule_period(case, "adj.hearing_reply")["length"],
+        "reschedule_days": rule_period(case, "adj.reschedule_request")["length"],
+    }
 
 
 def decision_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
@@ -306,12 +348,66 @@ def confirmation_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any])
 
 
 def injunction_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
-    from ipcase.documents.forms import INJUNCTION_OUTCOMES
+    """The outcome in Chinese, and for a grant how long the injunction lasts as the grant step
+    recorded it: from the day after the grant (P1) to its expiry day."""
+    from datetime import timedelta
 
+    from ipcase.deadlines.rules import UnknownRule
+    from ipcase.documents.forms import INJUNCTION_OUTCOMES
+    from ipcase.documents.wording import chinese_count
+
+    try:
+        review_application = rule_period(case, "inj.review_application")
+    except UnknownRule:
+        review_application = {"length": 5, "unit": "days", "basis": ""}
+    granted = fields.get("outcome") == "granted"
+    validity: dict[str, Any] = {}
+    granted_at = getattr(case, "granted_at", None)
+    days = getattr(case, "duration_days", None)
+    if granted and granted_at is not None and days:
+        validity = {
+            "days": days,
+            "days_zh": chinese_count(days),
+            "from": (clock.local_day(granted_at) + timedelta(days=1)).isoformat(),
+        }
     return zh_choice(INJUNCTION_OUTCOMES, "outcome")(case, fields, snap) | {
         "review": rule_period(case, "inj.review_decision"),
-        "is_granted": fields.get("outcome") == "granted",
+        "review_application": review_application,
+        "is_granted": granted,
+        "validity": validity,
     }
+
+
+def agreement_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
+    """The agreement's terms numbered once: the payment clause from the compensation agreed
+    (amount, due date, instalments), then the other terms without the numbers typed in front."""
+    from decimal import Decimal, InvalidOperation
+
+    from ipcase.documents.wording import chinese_count, numbered_terms
+
+    terms: list[str] = []
+    try:
+        amount = Decimal(str(fields.get("amount"))) if fields.get("amount") not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is not None and amount > 0:
+        payer = "、".join(p.name for p in case.respondents) or snap["roles"]["respondent"]
+        payee = "、".join(p.name for p in case.requesters) or snap["roles"]["requester"]
+        due = fields.get("due_on")
+        n = fields.get("instalments") or 1
+        when_paid = f"于{chinese_date_of(due)}前" if due else ""
+        split = f"，分{chinese_count(int(n))}期支付" if int(n) > 1 else ""
+        terms.append(
+            f"{snap['roles']['respondent']}{payer}{when_paid}向{snap['roles']['requester']}{payee}支付赔偿款人民币{amount:,.2f}元{split}。"
+        )
+    terms.extend(numbered_terms(fields.get("terms")))
+    return {"terms": terms}
+
+
+def chinese_date_of(value: Any) -> str:
+    from ipcase.documents.chinese import chinese_date
+
+    return chinese_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def respondent_first(case: Case) -> Party | None:

@@ -143,11 +143,17 @@ def _step_details(case: Case, kind_key: str) -> dict[str, Any]:
 
 
 def _form_for(kind: DocumentKind, case: Case, initial: dict[str, Any] | None) -> DocumentForm:
+    from ipcase.documents.steps import recorded
+
+    rec = recorded(case, kind.key)
     if request.method == "POST":
-        return kind.form().prepare(case)
+        return kind.form().prepare(case).lock(rec.locked, rec.step_label)
     form = kind.form(formdata=None).prepare(case)
-    values = form.defaults(case) | _step_details(case, kind.key) if initial is None else initial
-    return form.fill(values)
+    if initial is None:
+        values = form.defaults(case) | _step_details(case, kind.key) | rec.prefill | rec.locked
+    else:
+        values = initial | rec.locked
+    return form.fill(values).lock(rec.locked, rec.step_label)
 
 
 def _prepare_page(case: Case, kind: DocumentKind, *, correcting: IssuedDocument | None = None) -> Any:
@@ -194,6 +200,12 @@ def prepare(case_id: int, doc_kind: str) -> Any:
         abort(403)
     if not ops.may_prepare(case, kind, current_user):
         flash(_("No step of this case calls for this document now."), "warning")
+        return redirect(url_for("cases.show_case", case_id=case.id) + "#documents")
+    from ipcase.documents.steps import step_missing
+
+    missing = step_missing(case, kind.key)
+    if missing:
+        flash(str(missing), "warning")
         return redirect(url_for("cases.show_case", case_id=case.id) + "#documents")
     return _prepare_page(case, kind)
 

@@ -186,6 +186,7 @@ def sample_value(field):
         "DateField": "2026-11-20",
         "DateTimeLocalField": "2026-12-01T09:30",
         "IntegerField": 3,
+        "DecimalField": "30000.00",
         "BooleanField": False,
     }[kind_name]
 
