@@ -338,6 +338,10 @@ def assign_staff(
         record(case, "assignment.added_with_warnings", actor=actor, data=data | {"warnings": warnings})
     else:
         record(case, "assignment.added", actor=actor, data=data)
+    if role == AssignmentRole.tech_investigator:
+        from ipcase.deadlines.triggers import assignment_event
+
+        assignment_event(case, "tech_investigator_assigned", actor=actor)
     return assignment
 
 

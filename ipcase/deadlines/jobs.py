@@ -48,6 +48,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         .execution_options(synchronize_session=False)
     ).rowcount
     counts["breached"] = breached
+    counts["followed"] = _start_followers(now) if breached else 0
     counts["breach_notifications"] = (
         _notify_claimed(Deadline.breach_sent_at == now, "breached", "breach") if breached else 0
     )
@@ -69,6 +70,18 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     db.session.commit()
     counts["emailed"] = send_pending_emails()
     return counts
+
+
+def _start_followers(now: datetime) -> int:
+    """The periods that start when one ends unmet (``Rule.follows``), for those this sweep claimed."""
+    from ipcase.deadlines.rules import RULES
+    from ipcase.deadlines.triggers import start_followers
+
+    followed = {r.follows for r in RULES if r.follows}
+    rows = db.session.scalars(
+        sa.select(Deadline).where(Deadline.breach_sent_at == now, Deadline.rule_id.in_(sorted(followed)))
+    ).all()
+    return sum(len(start_followers(d)) for d in rows)
 
 
 def _notify_claimed(claimed: sa.ColumnElement[bool], kind: str, prefix: str) -> int:

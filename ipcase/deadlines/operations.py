@@ -287,7 +287,7 @@ def request_extension(deadline: Deadline, *, level: str, length: int, reason: st
         deadline,
         "extension_requested",
         key=f"ext-req:{ext.id}",
-        roles={Role.director},
+        roles=None if rule.extension_approver == "panel_leader" else {Role.director},
         data={"title": title_of(deadline)},
     )
     return ext
@@ -295,6 +295,11 @@ def request_extension(deadline: Deadline, *, level: str, length: int, reason: st
 
 def can_decide_extension(user: User, ext: Extension) -> bool:
     case = ext.deadline.case
+    if ext.level == "director" and _rule(ext.deadline).extension_approver == "panel_leader":
+        # A4: the defence period is extended with the panel's approval, given by its leader
+        from ipcase.cases.enums import AssignmentRole
+
+        return any(a.user_id == user.id and a.role == AssignmentRole.panel_leader for a in case.assignments)
     if user.role != Role.director or user.organisation_id is None:
         return False
     if ext.level == "director":

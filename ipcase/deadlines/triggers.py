@@ -76,6 +76,38 @@ EVENT_LABELS: dict[str, Any] = {
     "referral_decided": _l("Referral to the police decided"),
     "referral_approved": _l("Referral to the police approved"),
     "referred": _l("Case referred to the police"),
+    # issue 12: the rest of domain.md's periods
+    "warning_demand_received": _l("Written demand (催告) received by the right holder"),
+    "warning_demand_sent": _l("Written demand (催告) sent to the right holder"),
+    "warning_answered": _l("Right holder withdrew the warning or filed a request"),
+    "infringement_known": _l("Right holder knew of the infringement and the infringer"),
+    "unsigned_defence_returned": _l("Unsigned defence returned for signature"),
+    "hearing_notice_received": _l("Hearing notice received"),
+    "hearing_reply_received": _l("Hearing reply slip (口审回执) received"),
+    "hearing_scheduled": _l("Oral hearing scheduled"),
+    "tech_investigator_assigned": _l("Technical investigator assigned"),
+    "tech_investigator_notified": _l("Parties told of the technical investigator"),
+    "preservation_released": _l("Preserved evidence released"),
+    "preserved_items_collected": _l("Preserved items collected"),
+    "decision_changed_by_court": _l("Decision changed by a court judgment"),
+    "change_published": _l("Change of the decision published"),
+    "office_enforcement_lapsed": _l("Office's period to apply for enforcement ended"),
+    "rightholder_enforcement_applied": _l("Right holder applied for court enforcement"),
+    "request_received_major": _l("Request received (major case)"),
+    "docketed_major": _l("Major case docketed"),
+    "request_changed_major": _l("Request changed or party added (major case)"),
+    "statement_period_expired": _l("Respondent's statement period ended without a statement"),
+    "refused_after_silence": _l("Requester told: not docketed after no statement"),
+    "ownership_agreement_effective": _l("Ownership dispute: agreement took effect"),
+    "cnipa_resumption_requested": _l("CNIPA asked to resume its procedure"),
+    "documents_copied_to_cnipa": _l("Mediation documents copied to CNIPA"),
+    "cnipa_suspended": _l("CNIPA suspended its procedure"),
+    "cnipa_resumed": _l("CNIPA resumed its procedure"),
+    "payment_made": _l("Payment under the agreement made"),
+    "injunction_served": _l("Injunction served"),
+    "injunction_granted": _l("Injunction granted"),
+    "main_case_filed": _l("Follow-on request or lawsuit filed"),
+    "renewal_requested": _l("Renewal of the injunction requested"),
 }
 
 
@@ -83,8 +115,9 @@ def channel_events(channel: str) -> list[str]:
     """The events that matter to ``channel``'s periods, intake excluded, in catalogue order."""
     seen: list[str] = []
     for rule in RULES:
-        if rule.channel in (channel, "any"):
-            for code in (rule.trigger, rule.purpose):
+        if rule.channel in (channel, "any") and rule.is_clock:
+            # a rule that follows another's expiry starts by itself: its trigger is no one's to record
+            for code in (rule.purpose,) if rule.follows else (rule.trigger, rule.purpose):
                 if code and code != INTAKE_EVENT.get(channel) and code not in seen and code in EVENT_LABELS:
                     seen.append(code)
     return seen
@@ -130,11 +163,24 @@ def owned_events(channel: str) -> dict[str, list[Owner]]:
                 add(event, owner)
     for event, step in referrals.EVENTS.items():
         add(event, Owner(_l("Referral of suspected crime"), step))
+    for event, step in ASSIGNMENT_EVENTS.items():
+        if any(r.trigger == event and r.channel == channel for r in RULES):
+            add(event, Owner(_l("Staff"), step))
     for kind in kinds_for(channel):
         if kind.service_event is not None:
             step = _l("Record service of: %(document)s", document=kind.label)
             add(kind.service_event[0], Owner(_l("Official documents"), step))
     return owned
+
+
+#: the events an assignment of staff records (``cases.operations.assign_staff``), with its step
+ASSIGNMENT_EVENTS: dict[str, Any] = {"tech_investigator_assigned": _l("Assign a technical investigator")}
+
+
+def assignment_event(case: Case, event: str, *, actor: User | None) -> list[Deadline]:
+    """A staff assignment that starts periods: the parties are told of a technical investigator
+    within 3 days of the assignment ([TI])."""
+    return fire(case, event, at=clock.now(), actor=actor)
 
 
 def recordable_events(channel: str) -> list[str]:
@@ -161,7 +207,51 @@ def _variant(case: Case, event: str, parties: list[Party]) -> str:
 def _family(channel: str, event: str) -> list[Rule]:
     """The rules of ``channel`` that ``event`` (or its variant) triggers."""
     codes = {event, VARIANTS.get((channel, event), event)}
-    return [r for r in RULES if r.trigger in codes and r.channel in (channel, "any")]
+    return [r for r in RULES if r.trigger in codes and r.channel in (channel, "any") and r.is_clock and not r.follows]
+
+
+#: a major (national-impact) case's own periods in place of the ordinary ones (§2.3, [68])
+MAJOR_VARIANTS = {
+    ("adjudication", "request_received"): ("request_received_major", frozenset({"adj.docket"})),
+    ("adjudication", "docketed"): ("docketed_major", frozenset({"adj.time_limit"})),
+}
+
+
+def is_major(case: Case) -> bool:
+    return bool(getattr(case, "is_major", False))
+
+
+def _start(case: Case, rule: Rule, *, at: datetime, actor: User | None, party: Party | None = None) -> Deadline | None:
+    """Start ``rule``; a rule whose end is a day of the case (``Rule.due_date_field``) runs to that
+    day, and does not start when the case has none (or it is not after the trigger's day)."""
+    if not rule.due_date_field:
+        return start_deadline(case, rule.id, started_at=at, actor=actor, party=party)
+    from ipcase.deadlines.engine import local_date
+    from ipcase.deadlines.operations import recompute_deadline
+
+    day = getattr(case, rule.due_date_field, None)
+    if day is None or (day - local_date(at)).days < 1:
+        return None
+    deadline = start_deadline(case, rule.id, started_at=at, actor=actor, party=party)
+    deadline.length = (day - local_date(at)).days
+    recompute_deadline(deadline, actor=actor, reason=str(EVENT_LABELS.get(rule.trigger, rule.trigger)), notify=False)
+    return deadline
+
+
+def start_followers(deadline: Deadline, *, actor: User | None = None) -> list[Deadline]:
+    """``deadline`` ended unmet: start the rules that follow its expiry, from its last instant
+    (B4': 5 WD from the end of the statement period; [85]80: the right holder's 6 months after
+    the office's 3). Never twice on a case."""
+    from ipcase.deadlines.rules import followers
+
+    case = deadline.case
+    started = []
+    for rule in followers(deadline.rule_id):
+        if rule.channel in (str(case.channel), "any") and not _has_period(case, [rule.id], None):
+            d = _start(case, rule, at=deadline.due_at, actor=actor)
+            if d is not None:
+                started.append(d)
+    return started
 
 
 def _has_period(case: Case, rule_ids: list[str], party: Party | None) -> bool:
@@ -187,8 +277,17 @@ def fire(case: Case, event: str, *, at: datetime, actor: User | None, party: Par
     channel = str(case.channel)
     db.session.flush()
     respondents = [p for p in case.parties if p.role == PartyRole.respondent]
-    started = []
-    for rule in _family(channel, event):
+    started: list[Deadline] = []
+    family = _family(channel, event)
+    major = MAJOR_VARIANTS.get((channel, event))
+    if major is not None and is_major(case):
+        variant, replaced = major
+        family = [r for r in family if r.id not in replaced]
+        for rule in _family(channel, variant):
+            if not (party is not None and _has_period(case, [rule.id], None)):
+                d = _start(case, rule, at=at, actor=actor)
+                started += [d] if d is not None else []
+    for rule in family:
         if rule.per_party:
             eligible = [party] if party is not None else list(case.parties)
             eligible = [p for p in eligible if p.role.value in rule.per_party]
@@ -201,7 +300,8 @@ def fire(case: Case, event: str, *, at: datetime, actor: User | None, party: Par
         elif rule.trigger == _variant(case, event, [party] if party is not None else respondents):
             if party is not None and _has_period(case, [rule.id], None):
                 continue
-            started.append(start_deadline(case, rule.id, started_at=at, actor=actor))
+            d = _start(case, rule, at=at, actor=actor)
+            started += [d] if d is not None else []
     return started
 
 

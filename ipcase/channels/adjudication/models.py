@@ -1,6 +1,6 @@
 """Adjudication-specific case data."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +44,12 @@ class AdjudicationCase(Case):
     appraisal_stage: Mapped[AppraisalStage | None] = mapped_column(enum_type(AppraisalStage))
     #: evidence is held under registration preservation (登记保存, [85]49) until released
     is_evidence_preserved: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: a major (national-impact) case heard under [68] / [85]55–58: its own docketing period and time
+    #: limit, restarted when the request changes (§2.3, P9)
+    is_major: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: when the right holder knew or should have known of the act and the infringer: the 3-year
+    #: limitation ([85]19, "adj.limitation") is shown from it, as information, never a clock
+    infringement_known_on: Mapped[date | None]
     #: what the decision found ([85]31)
     outcome: Mapped[DecisionOutcome | None] = mapped_column(enum_type(DecisionOutcome))
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ipcase.core.enums import LabelledEnum
 from ipcase.deadlines.calendar import WorkCalendar, add_working_days
+from ipcase.deadlines.rules import get_rule
 
 
 class AdjudicationState(LabelledEnum):
@@ -189,8 +190,9 @@ AppraisalStage.set_labels(
 HEARING_NOTICE_WORKING_DAYS = 3
 #: the evidence period is at least this many days from receipt of the notice ([85]54)
 MIN_EVIDENCE_DAYS = 15
-#: a party asks to reschedule the hearing at least this many days before it ([78] hearing notice)
-RESCHEDULE_NOTICE_DAYS = 3
+#: a party asks to reschedule the hearing at least this many days before it ([78] hearing notice;
+#: the catalogue's rule "adj.reschedule_request")
+RESCHEDULE_NOTICE_DAYS = get_rule("adj.reschedule_request").length
 
 
 def earliest_hearing_day(cal: WorkCalendar, notice_day: date) -> date:

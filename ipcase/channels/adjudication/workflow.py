@@ -615,6 +615,69 @@ def decide_preservation(case: Case, details: dict[str, Any], actor: User | None,
         case.is_evidence_preserved = True  # type: ignore[attr-defined]
 
 
+def not_major(case: Case) -> Any:
+    if getattr(case, "is_major", False):
+        return _l("The case is already marked as a major case.")
+    return None
+
+
+def major_case(case: Case) -> Any:
+    if not getattr(case, "is_major", False):
+        return _l("Only a major case's time limit restarts on a change of request ([68]22).")
+    return None
+
+
+def _restart(case: Case, old: str, new: str, actor: User | None, at: datetime, reason: Any) -> None:
+    """Cancel the running ``old`` period and start ``new`` from ``at`` in its place (nothing when
+    ``old`` is not running: a deficiency notice stopped the docketing clock, the case closed)."""
+    from ipcase.deadlines.operations import cancel_open_deadlines, start_deadline
+
+    running = db.session.scalars(
+        sa.select(Deadline.id).where(
+            Deadline.case_id == case.id, Deadline.rule_id == old, Deadline.state.in_(OPEN_STATES)
+        )
+    ).all()
+    if running:
+        cancel_open_deadlines(case, only=set(running), actor=actor, reason=str(reason))
+        start_deadline(case, new, started_at=at, actor=actor)
+
+
+@records("request_received_major", "docketed_major")
+def mark_major(case: Case, actor: User | None, at: datetime, before: str) -> None:
+    """A case of national impact ([IR]96, certified by the provincial office) is heard under
+    [68]: its docketing period (from the request's receipt) and, once docketed, its time limit
+    (from docketing) replace the ordinary ones (§2.3)."""
+    case.is_major = True  # type: ignore[attr-defined]
+    reason = _l("Major case ([68])")
+    if case.docketed_at is None:
+        _restart(case, "adj.docket", "adj.major_docket", actor, case.received_at, reason)
+    else:
+        _restart(case, "adj.time_limit", "adj.major_time_limit", actor, case.docketed_at, reason)
+
+
+@records("request_changed_major")
+def restart_major_time_limit(case: Case, actor: User | None, at: datetime, before: str) -> None:
+    """P9 ([68]22): the time limit of a major case restarts when the request changes or a
+    co-respondent or third party is added."""
+    _restart(case, "adj.major_time_limit", "adj.major_time_limit", actor, at, _l("Request changed ([68]22)"))
+
+
+def period_running(rule_ids: tuple[str, ...], message: Any) -> Any:
+    """A guard: the step answers a period, so one of these must be running on the case."""
+    from ipcase.channels.workflow import period_over
+
+    over = period_over(rule_ids, message)
+    return lambda case: None if over(case) else message
+
+
+hearing_reply_awaited = period_running(
+    ("adj.hearing_reply",), _l("No hearing reply slip is awaited: the hearing notice starts its 3 days.")
+)
+court_change_unpublished = period_running(
+    ("adj.publication_of_change",), _l("Record first the judgment that changed the decision.")
+)
+
+
 def release_preservation(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     case.is_evidence_preserved = False  # type: ignore[attr-defined]
 
@@ -808,6 +871,26 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     T("cure", _l("Correction received"), frozenset({S.deficient}), S.received, OFFICE, event="request_received"),
     T(
+        "mark_major",
+        _l("Major case of national impact (重大专利侵权纠纷)"),
+        frozenset({S.received, S.deficient}) | HEARING_STAGES,
+        None,
+        DIRECTOR,
+        guards=(not_major,),
+        needs_reason=True,
+        effects=(mark_major,),
+    ),
+    T(
+        "change_request_major",
+        _l("Request changed or party added: major case's time limit restarts"),
+        HEARING_STAGES,
+        None,
+        OFFICE,
+        guards=(major_case,),
+        needs_reason=True,
+        effects=(restart_major_time_limit,),
+    ),
+    T(
         "refuse_docketing",
         _l("Refuse to docket (不予立案)"),
         frozenset({S.received, S.deficient}),
@@ -856,6 +939,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.evidence,
         OFFICE,
         guards=(defence_period_over,),
+    ),
+    T(
+        "return_unsigned_defence",
+        _l("Unsigned defence returned: resubmit signed within 3 days"),
+        frozenset({S.served, S.defence_period}),
+        None,
+        OFFICE,
+        event="unsigned_defence_returned",
+        needs_reason=True,
+        kind=EntryKind.negative,
     ),
     T(
         "forward_defence",
@@ -1077,6 +1170,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         None,
         OFFICE,
         guards=(evidence_preserved,),
+        event="preservation_released",
         documents=("preservation_release_decision", "preservation_release_list"),
         form=f.ReleaseForm,
         apply=release_preservation,
@@ -1091,6 +1185,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         form=f.TechOpinionForm,
         apply=receive_tech_opinion,
         is_public=False,
+    ),
+    T(
+        "notify_tech_investigator",
+        _l("Parties told of the technical investigator"),
+        FACT_FINDING | {S.deliberation},
+        None,
+        OFFICE,
+        event="tech_investigator_notified",
+        guards=(tech_investigator_assigned,),
     ),
     # -- parties (A7) ----------------------------------------------------------------------------
     T(
@@ -1111,9 +1214,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.evidence, S.heard}),
         S.hearing_scheduled,
         OFFICE,
+        event="hearing_notice_received",
         documents=("hearing_notice", "hearing_reply_slip"),
         form=f.HearingForm,
         apply=schedule_hearing,
+    ),
+    T(
+        "receive_hearing_reply",
+        _l("Hearing reply slip received (口审回执)"),
+        frozenset({S.hearing_scheduled}),
+        None,
+        OFFICE,
+        event="hearing_reply_received",
+        guards=(hearing_reply_awaited,),
     ),
     T(
         "reschedule_hearing",
@@ -1277,6 +1390,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.litigated,
         OFFICE,
         event="lawsuit_filed",
+    ),
+    T(
+        "record_court_change",
+        _l("Judgment changed the decision"),
+        frozenset({S.litigated}),
+        None,
+        OFFICE,
+        event="decision_changed_by_court",
+        needs_reason=True,
+        kind=EntryKind.negative,
+    ),
+    T(
+        "publish_change",
+        _l("Change of the decision published"),
+        frozenset({S.litigated}),
+        None,
+        OFFICE,
+        event="change_published",
+        guards=(court_change_unpublished,),
     ),
     T(
         "serve_performance_demand",

@@ -32,7 +32,7 @@ from ipcase.channels.injunctions import forms as f
 from ipcase.channels.injunctions.models import InjunctionCase, InjunctionCheck
 from ipcase.channels.injunctions.states import CLOSED, MAX_DURATION_DAYS, Compliance, LiftGround, expiry_day
 from ipcase.channels.injunctions.states import InjunctionState as S
-from ipcase.channels.workflow import Transition, Workflow, choice_detail, required_detail
+from ipcase.channels.workflow import Transition, Workflow, choice_detail, records, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline
@@ -105,6 +105,16 @@ def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at
     case.granted_at = at  # type: ignore[attr-defined]
     case.duration_days = days  # type: ignore[attr-defined]
     case.expires_on = expiry_day(clock.local_day(at), days)  # type: ignore[attr-defined]
+
+
+@records("injunction_granted")
+def grant_and_start(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The grant, then its periods: the follow-on request or suit, and renewal before the expiry
+    the grant set ([BQ]13 by analogy)."""
+    from ipcase.deadlines.triggers import fire
+
+    grant_injunction(case, details, actor, at)
+    fire(case, "injunction_granted", at=at, actor=actor)
 
 
 def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
@@ -193,7 +203,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         documents=("injunction_decision",),
         kind=EntryKind.positive,
         form=f.GrantForm,
-        apply=grant_injunction,
+        apply=grant_and_start,
     ),
     T(
         "refuse",
@@ -213,6 +223,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.granted}),
         S.served,
         OFFICE,
+        event="injunction_served",
         documents=("service_receipt",),
     ),
     T(
@@ -321,4 +332,7 @@ def link_main_case(injunction: InjunctionCase, main_case: Case, actor: User) -> 
     injunction.main_case_id = main_case.id
     db.session.flush()
     record(injunction, "case.updated", actor=actor, data={"fields": ["main_case"]})
+    from ipcase.deadlines.operations import meet_deadlines
+
+    meet_deadlines(injunction, "main_case_filed", actor=actor)  # the follow-on request is filed
     return injunction

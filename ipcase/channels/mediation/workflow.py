@@ -134,6 +134,21 @@ def mediation_concluded(case: Case, actor: User | None, at: datetime, before: st
     meet_deadlines(case, "closed", actor=actor, at=at)
 
 
+@records("ownership_agreement_effective")
+def ownership_agreement(case: Case, actor: User | None, at: datetime, before: str) -> None:
+    """An agreement in an ownership dispute: the parties ask CNIPA to resume within 15 days and
+    the office copies the documents to CNIPA within 5 working days ([85]70, [IR]103)."""
+    from ipcase.deadlines.triggers import fire
+
+    docketed_as_ownership = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id == "med.ownership_time_limit")
+    )
+    if docketed_as_ownership or str(getattr(case, "subject", "") or "") == "ownership":
+        fire(case, "ownership_agreement_effective", at=at, actor=actor)
+
+
 def other_route_chosen(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """The parties give the agreement force by notarisation or an award, not by judicial
     confirmation: the 30-day window for confirmation no longer applies."""
@@ -384,6 +399,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.awaiting_statement}),
         S.refused,
         STAFF,
+        event="refused_after_silence",
         guards=(statement_period_over,),
         needs_reason=True,
         closes=True,
@@ -431,7 +447,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         event="agreement_effective",
         documents=("mediation_agreement",),
-        effects=(mediation_concluded,),
+        effects=(mediation_concluded, ownership_agreement),
         kind=EntryKind.positive,
         form=f.AgreementForm,
         apply=record_agreement,
