@@ -398,7 +398,7 @@ def agreement_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) ->
         when_paid = f"于{chinese_date_of(due)}前" if due else ""
         split = f"，分{chinese_count(int(n))}期支付" if int(n) > 1 else ""
         terms.append(
-            f"{snap['roles']['respondent']}{payer}{when_paid}向{snap['roles']['requester']}{payee}支付赔偿款人民币{amount:,.2f}元{split}。"
+            f"{snap['roles']['respondent']}{payer}{when_paid}向{snap['roles']['requester']}{payee}支付人民币{amount:,.2f}元{split}。"
         )
     terms.extend(numbered_terms(fields.get("terms")))
     return {"terms": terms}

@@ -268,7 +268,7 @@ def test_peoples_mediation_at_the_centre_speaks_as_the_centre_under_the_peoples_
     assert "《中华人民共和国人民调解法》第二十八条、第二十九条、第三十一条" in words
     assert "专利纠纷行政裁决和调解办法" not in words
     due = chinese_date(clock.today() + timedelta(days=30))
-    assert f"于{due}前向请求人成都某某科技有限公司支付赔偿款人民币30,000.00元，分三期支付" in words
+    assert f"于{due}前向请求人成都某某科技有限公司支付人民币30,000.00元，分三期支付" in words
     # the typed numbers are dropped: one numbering, the payment clause first
     assert "二、被请求人停止销售涉案产品" in words and "三、被请求人销毁库存" in words
     assert "一、一、" not in words and "二、二、" not in words
