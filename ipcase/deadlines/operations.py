@@ -1,7 +1,7 @@
 """Deadline use cases: start, meet, pause for excluded time, extend, recompute. None commits."""
 
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import EntryKind
-from ipcase.cases.models import Case, Party
+from ipcase.cases.models import Agent, Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
@@ -27,7 +27,7 @@ from ipcase.deadlines.models import (
     ExtensionState,
     RuleSetting,
 )
-from ipcase.deadlines.notify import notify_case_staff
+from ipcase.deadlines.notify import insert_ignore, notify_case_staff
 from ipcase.deadlines.rules import Rule, UnknownRule, get_rule
 from ipcase.deadlines.service import load_calendar
 from ipcase.extensions import db
@@ -372,15 +372,37 @@ def recompute_deadline(
             is_public=_rule(deadline).is_party_period,
         )
         if notify:
-            notify_case_staff(
-                deadline.case,
-                deadline,
-                "moved",
-                key=f"moved:{event.id}",
-                data={"title": title_of(deadline), "old": _fmt(old, deadline.unit), "new": _due_text(deadline)},
-            )
+            data = {"title": title_of(deadline), "old": _fmt(old, deadline.unit), "new": _due_text(deadline)}
+            notify_case_staff(deadline.case, deadline, "moved", key=f"moved:{event.id}", data=data)
+            if _rule(deadline).is_party_period:
+                _notify_parties(deadline, "moved", key=f"moved:{event.id}", data=data)
     db.session.flush()
     return moved
+
+
+def _notify_parties(deadline: Deadline, kind: str, *, key: str, data: dict[str, Any]) -> int:
+    """Tell the parties a party period concerns — its own party, or every party of the case —
+    through their accounts and their agents' accounts (in-app, and e-mail when configured)."""
+    parties = sa.select(Party.id).where(Party.case_id == deadline.case_id)
+    if deadline.party_id is not None:
+        parties = parties.where(Party.id == deadline.party_id)
+    user_ids = set(
+        db.session.scalars(sa.select(Party.user_id).where(Party.id.in_(parties), Party.user_id.is_not(None)))
+    ) | set(db.session.scalars(sa.select(Agent.user_id).where(Agent.party_id.in_(parties), Agent.user_id.is_not(None))))
+    number = deadline.case.number or ""
+    rows = [
+        {
+            "user_id": uid,
+            "key": key,
+            "kind": kind,
+            "case_id": deadline.case_id,
+            "deadline_id": deadline.id,
+            "data": dict(data, number=number),
+            "created_at": clock.now(),
+        }
+        for uid in sorted(user_ids)
+    ]
+    return insert_ignore(rows)
 
 
 def recompute_open_deadlines(
@@ -390,8 +412,14 @@ def recompute_open_deadlines(
     rule_ids: Iterable[str] | None = None,
     organisation_id: int | None = None,
     touching: tuple[date, date] | None = None,
+    ranges: Sequence[tuple[date, date]] | None = None,
 ) -> int:
-    """After a calendar or rule change: recompute every open deadline it may touch. Returns how many moved."""
+    """After a calendar or rule change: recompute every open deadline it may touch. Returns how many moved.
+
+    ``touching`` (one stretch of days) or ``ranges`` (several) limit it, in the query, to the
+    deadlines whose computation window meets a changed day."""
+    if touching is not None:
+        ranges = [*(ranges or ()), touching]
     stmt = sa.select(Deadline).where(Deadline.state.in_(OPEN_STATES))
     if rule_ids is not None:
         stmt = stmt.where(Deadline.rule_id.in_(list(rule_ids)))
@@ -400,13 +428,20 @@ def recompute_open_deadlines(
         stmt = stmt.where(Deadline.unit != Unit.hours)
     if organisation_id is not None:
         stmt = stmt.join(Case).where(Case.organisation_id == organisation_id)
-    if touching is not None:
-        first, last = touching
+    if ranges is not None:
+        if not ranges:
+            return 0
         # a deadline can only move if the changed days lie between its start and its due day (+ slack
         # for the rest-day shift); started_at ≤ last and due_on ≥ first - 14 days is a safe superset
         stmt = stmt.where(
-            Deadline.started_at <= _end(last), Deadline.due_on >= first.fromordinal(first.toordinal() - 14)
+            sa.or_(
+                *(
+                    sa.and_(Deadline.started_at <= _end(last), Deadline.due_on >= first - timedelta(days=14))
+                    for first, last in ranges
+                )
+            )
         )
+    stmt = stmt.order_by(Deadline.id)
     cal = load_calendar()
     moved = 0
     for deadline in db.session.scalars(stmt):

@@ -1,7 +1,7 @@
 """Loading the working calendar from the database, and keeping it in step with the official schedules."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -40,10 +40,16 @@ def forget_calendar() -> None:
 def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
     """Load official schedules from ``chinesecalendar`` for every year it knows, and statutory
     holidays by rule (unconfirmed) for the years after, through ``through_year``. Years an
-    administrator has entered or corrected are left alone. Safe to run repeatedly."""
+    administrator has entered or corrected are left alone. Safe to run repeatedly.
+
+    A year whose days or confirmation changed moves the open deadlines it touches, in the same
+    transaction, as an administrator's calendar change does (each move on the case's timeline
+    and notified): ``counts["moved"]``."""
     years = package_years()
     last = max(through_year or 0, years.stop, clock.today().year + 1)
     existing = {y.year: y for y in db.session.scalars(sa.select(CalendarYear))}
+    before = load_calendar()
+    replaced: list[int] = []
     counts = {"confirmed": 0, "estimated": 0, "kept": 0}
     for year in range(years.start, last + 1):
         row = existing.get(year)
@@ -64,9 +70,45 @@ def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
         row.is_confirmed = known
         row.confirmed_at = clock.now() if known else None
         counts["confirmed" if known else "estimated"] += 1
+        replaced.append(year)
     db.session.flush()
     forget_calendar()
+    counts["moved"] = 0
+    ranges = changed_ranges(before, load_calendar(), replaced)
+    if ranges:
+        from flask_babel import lazy_gettext as _l
+
+        from ipcase.deadlines.operations import recompute_open_deadlines
+
+        label = ", ".join(str(y) for y in sorted({r[0].year for r in ranges} | {r[1].year for r in ranges}))
+        counts["moved"] = recompute_open_deadlines(
+            actor=None, reason=str(_l("Official holiday schedule updated: %(years)s", years=label)), ranges=ranges
+        )
     return counts
+
+
+def changed_ranges(before: WorkCalendar, after: WorkCalendar, years: Iterable[int]) -> list[tuple[date, date]]:
+    """The stretches of ``years`` on which two calendars differ: a whole year whose confirmation
+    changed (its computations gain or lose the provisional mark), else each run of days whose
+    working or rest status changed."""
+    ranges: list[tuple[date, date]] = []
+    for year in sorted(set(years)):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        if before.is_confirmed(first) != after.is_confirmed(first):
+            ranges.append((first, last))
+            continue
+        run: list[date] = []
+        day = first
+        while day <= last:
+            if before.is_workday(day) != after.is_workday(day):
+                if run and (day - run[-1]).days > 1:
+                    ranges.append((run[0], run[-1]))
+                    run = []
+                run.append(day)
+            day += timedelta(days=1)
+        if run:
+            ranges.append((run[0], run[-1]))
+    return ranges
 
 
 def _replace_year(year: int, days: Iterable[OfficialDay], source: DaySource) -> None:
