@@ -116,6 +116,11 @@ def test_a_package_release_confirming_a_year_moves_the_deadlines_it_touches(defe
         assert users[who].id in notes, who
         assert notes[users[who].id].data["old"] == "2027-02-22" and notes[users[who].id].data["new"] == "2027-02-24"
     assert users["party2"].id not in notes
+    # the portal status tells the respondent the new date
+    from ipcase.portal.queries import next_steps
+
+    respondent = defence.party
+    assert [s.due for s in next_steps(defence.case, respondent) if s.basis == defence.basis] == [date(2027, 2, 24)]
     # the query selects only deadlines whose window reaches the changed year: one in 2026 is not
     # even loaded for recomputation
     assert defence.id in recomputed and untouched.id not in recomputed
