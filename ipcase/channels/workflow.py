@@ -128,6 +128,9 @@ class Transition:
     form: type | None = None
     #: applies the details: f(case, details, actor, at); may refuse with a DomainError
     apply: Callable[[Case, dict[str, Any], User | None, datetime], None] | None = None
+    #: the move decides the matter (deliberation, closing approval, the decision): it is refused
+    #: while a period runs for a party that it would cut short (:func:`party_period_cut_short`)
+    decides: bool = False
 
 
 @dataclass
@@ -201,6 +204,10 @@ def take(
     if problem:
         raise DomainError(("action", problem))
     t = workflow.by_action[action]
+    if t.decides:
+        problem = party_period_cut_short(case, t)
+        if problem:
+            raise DomainError(("action", problem))
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
         raise DomainError(("reason", _l("Give the reasons for this step.")))
@@ -257,6 +264,102 @@ def take(
         # a party's lawsuit window) run on
         cancel_open_deadlines(case, only=open_before, actor=actor, reason=str(t.label))
     return t
+
+
+# -- a party's running period is not cut short -----------------------------------------------------
+
+#: the step that records a party's waiver of the rest of a period (:func:`waive_period`)
+WAIVER_STEP = "waive_period"
+
+
+def parties_of_period(case: Case, deadline: Any) -> list[Any]:
+    """The parties a period runs for: its own party when it runs per party, else every party of
+    the roles it runs for (all parties when the rule names none)."""
+    from ipcase.deadlines.rules import get_rule
+
+    if deadline.party_id is not None:
+        return [p for p in case.parties if p.id == deadline.party_id]
+    roles = get_rule(deadline.rule_id, deadline.rule_version).per_party
+    return [p for p in case.parties if not roles or p.role.value in roles]
+
+
+def waivers(case: Case, deadline_id: int) -> set[int]:
+    """The ids of the parties whose waiver of the rest of this period is recorded."""
+    found = set()
+    for e in case.timeline:
+        data = e.data or {}
+        if e.event != "case.transition" or data.get("copied_from"):
+            continue
+        if not isinstance(data.get("action"), dict) or data["action"].get("step") != WAIVER_STEP:
+            continue
+        details = data.get("details") or {}
+        if details.get("period_id") == deadline_id and isinstance(details.get("party_id"), int):
+            found.add(details["party_id"])
+    return found
+
+
+def open_party_periods(case: Case) -> list[Any]:
+    """The case's open periods that run for a party (``Rule.runs_for_party``), earliest end first."""
+    from ipcase.deadlines.models import OPEN_STATES, Deadline
+    from ipcase.deadlines.rules import get_rule
+
+    rows = db.session.scalars(
+        sa.select(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES))
+        .order_by(Deadline.due_at, Deadline.id)
+    )
+    return [d for d in rows if get_rule(d.rule_id, d.rule_version).runs_for_party]
+
+
+def party_period_cut_short(case: Case, t: Transition) -> Any:
+    """Why the deciding move ``t`` would cut short a period that still runs for a party (named,
+    with its end and basis), or None. A period the move itself fulfils (its purpose is the move's
+    event, or the case's closing) is not cut short; nor one every party it runs for has waived
+    (:func:`waive_period` then ends it). The office's own periods are not a party's."""
+    from ipcase.deadlines.operations import title_of
+    from ipcase.deadlines.rules import get_rule
+
+    db.session.flush()
+    fulfilled = {t.event, "closed" if t.closes else None} - {None}
+    for deadline in open_party_periods(case):
+        if get_rule(deadline.rule_id, deadline.rule_version).purpose in fulfilled:
+            continue
+        waived = waivers(case, deadline.id)
+        still = [p for p in parties_of_period(case, deadline) if p.id not in waived]
+        if not still and parties_of_period(case, deadline):
+            continue
+        end = clock.to_local(deadline.due_at)
+        return _l(
+            "“%(period)s” still runs for %(parties)s until %(end)s (%(basis)s): this step would cut it short. "
+            "Wait until it ends, or record the party's waiver of the rest of the period.",
+            period=title_of(deadline),
+            parties="、".join(p.name for p in still) or str(_l("the parties")),
+            end=end.strftime("%Y-%m-%d %H:%M") if deadline.due_on is None else deadline.due_on.isoformat(),
+            basis=deadline.basis,
+        )
+    return None
+
+
+def waive_period(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """A step's ``apply``: the party (``party``) waives the rest of a period running for it
+    (``period``, a deadline id), recorded with its date on the timeline by the step. Once every
+    party the period runs for has waived it, the period ends (cancelled, "waived")."""
+    from ipcase.deadlines.operations import cancel_deadline, title_of
+
+    deadline = next((d for d in open_party_periods(case) if d.id == details.get("period")), None)
+    if deadline is None:
+        raise DomainError(("period", _l("Choose a period that is still running for a party.")))
+    runs_for = parties_of_period(case, deadline)
+    party = next((p for p in runs_for if p.id == details.get("party")), None)
+    if party is None:
+        raise DomainError(("party", _l("Choose a party the period runs for.")))
+    if party.id in waivers(case, deadline.id):
+        raise DomainError(("party", _l("This party has already waived this period.")))
+    details["party"], details["party_id"] = party.name, party.id
+    details["period"], details["period_id"] = title_of(deadline), deadline.id
+    details["waived_on"] = clock.local_day(at).isoformat()
+    if {p.id for p in runs_for} <= waivers(case, deadline.id) | {party.id} and actor is not None:
+        cancel_deadline(deadline, actor=actor, reason=str(_l("Waived by every party it runs for")))
 
 
 def refused_moves(workflow: Workflow, states: Iterable[str]) -> list[tuple[str, str]]:

@@ -97,6 +97,12 @@ class Rule:
     #: before the hearing): checked by the step, not a clock
     counts_back: bool = False
 
+    @property
+    def runs_for_party(self) -> bool:
+        """A window for a party to act (defence, evidence, recusal, lawsuit …), not the office's
+        own period: a deciding step may not cut it short (``channels.workflow.party_period_cut_short``)."""
+        return self.is_party_period or bool(self.per_party)
+
 
 #: the parties that receive a document and each get their own period from its service
 RESPONDENTS = frozenset({"respondent"})
@@ -120,6 +126,20 @@ RULES: tuple[Rule, ...] = (
         "V",
         purpose="docketed",
         director_extension=5,
+    ),
+    Rule(
+        "adj.cure",
+        "adjudication",
+        "deficiency_notified",
+        Unit.days,
+        15,
+        "补正期限（补正通知书指定）",
+        f"{M85}第十六条",
+        "V",
+        is_configurable=True,
+        purpose="request_received",
+        is_party_period=True,
+        per_party=frozenset({"requester"}),
     ),
     Rule(
         "adj.serve_request",

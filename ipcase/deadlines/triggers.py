@@ -37,6 +37,7 @@ INTAKE_EVENT = {
 
 EVENT_LABELS: dict[str, Any] = {
     "request_received": _l("Request received"),
+    "deficiency_notified": _l("Deficiency notice given"),
     "docketed": _l("Case docketed"),
     "request_served": _l("Request served on the respondent"),
     "defence_received": _l("Defence received"),

@@ -7,7 +7,7 @@ snapshot, renders and hashes the PDF, and stores all of it with the template ver
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +26,7 @@ from ipcase.core.numbering import next_number
 from ipcase.documents import queries, render
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
 from ipcase.documents.registry import DocumentKind, document_code, get_kind
+from ipcase.documents.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day
 from ipcase.documents.snapshots import build_snapshot
 from ipcase.extensions import db
 
@@ -33,7 +34,7 @@ from ipcase.extensions import db
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 #: public notice is deemed served this many days after publication (domain.md §1 P10, [78])
-PUBLIC_NOTICE_DAYS = 60
+PUBLIC_NOTICE_DAYS = SERVICE_DATE_RULES["public_notice"].offset_days
 
 
 def new_verification_code() -> str:
@@ -278,9 +279,12 @@ def _event_already_started(case: Case, event: str, recipient: Party) -> bool:
     return bool(db.session.scalar(earlier))
 
 
-def _service_instant(day: date) -> datetime:
-    """Service counts from its day (the period starts the next day, P1); noon, or now if earlier."""
-    instant = clock.from_local(datetime.combine(day, time(12, 0)))
+def service_instant(day: date, *, not_before: datetime) -> datetime:
+    """The instant a service on ``day`` is recorded at: only its day counts (a period running
+    from it starts the next day, P1), so noon — but never before ``not_before`` (the case's
+    receipt, the document's issue: a service on the day of an afternoon receipt is recorded at
+    the receipt) nor after now."""
+    instant = max(clock.from_local(datetime.combine(day, time(12, 0))), not_before)
     return min(instant, clock.now())
 
 
@@ -305,14 +309,14 @@ def record_service(
         raise DomainError(_l("An internal document is not served."))
     if recipient.case_id != case.id:
         raise DomainError(("recipient", _l("Choose a party of this case.")))
-    if kind is not None and method.value in kind.forbids:
+    if kind is not None and (method.value in kind.forbids or is_forbidden(method.value, kind.key)):
         raise DomainError(("method", _l("This document may not be served this way (domain rule P10).")))
-    if method == ServiceMethod.electronic and not has_consent:
+    if SERVICE_DATE_RULES[method.value].needs_consent and not has_consent:
         raise DomainError(("has_consent", _l("Electronic service needs the recipient's consent ([85]10).")))
     published_on = None
     if method == ServiceMethod.public_notice:
         published_on = served_on
-        served_on = served_on + timedelta(days=PUBLIC_NOTICE_DAYS)
+    served_on = service_day(method.value, served_on)
     today = clock.today()
     issued_on = clock.to_local(document.issued_at).date()
     if (published_on or served_on) < issued_on:
@@ -358,7 +362,8 @@ def record_service(
         if recipient.role.value in roles and not _event_already_started(case, event, recipient):
             from ipcase.deadlines.triggers import record_service_event
 
-            record_service_event(case, event, party=recipient, at=_service_instant(served_on), actor=actor)
+            at = service_instant(served_on, not_before=max(case.received_at, document.issued_at))
+            record_service_event(case, event, party=recipient, at=at, actor=actor)
             service.event = event
     return service
 

@@ -397,6 +397,7 @@ def public_status(channel: Channel | str, state: str) -> PublicStatus:
 #: rule id → what happens by the due date. Rules not listed are internal and never shown.
 PUBLIC_DEADLINES: dict[str, Any] = {
     "adj.docket": _l("The office decides whether to docket the request"),
+    "adj.cure": _l("The requester corrects the request"),
     "adj.serve_request": _l("The office serves the request on the respondent"),
     "adj.defence": _l("The respondent files its defence"),
     "adj.defence_abroad": _l("The respondent files its defence"),

@@ -92,8 +92,15 @@ def _decision_served(case, users, state):
     take(WORKFLOW, case, "serve_decision", actor=users["examiner"], details={"method": "direct"})
 
 
-def _demand_run_out(case, users, state):
+def _windows_passed(case, users, state):
+    """The decision served, and every window to sue passed without suit ([85]80)."""
     _decision_served(case, users, state)
+    for window in db.session.scalars(sa.select(Deadline).where(Deadline.rule_id == "adj.lawsuit_window")):
+        window.state = DeadlineState.breached
+
+
+def _demand_run_out(case, users, state):
+    _windows_passed(case, users, state)
     take(WORKFLOW, case, "serve_performance_demand", actor=users["examiner"])
     _latest(case, "adj.performance_demand").state = DeadlineState.breached
 
@@ -126,7 +133,8 @@ ARRANGE = {
     ),
     "record_joinder": _docketed_then_party_added,
     "end_settlement": lambda c, u, s: _exclusion(c, u, ExclusionKind.settlement),
-    "serve_performance_demand": _decision_served,
+    "serve_performance_demand": _windows_passed,
+    "waive_period": lambda c, u, s: _start(c, u, "adj.evidence_period"),
     "record_performance": _decided,
     "record_nonperformance": _demand_run_out,
     "request_enforcement": _demand_run_out,
@@ -201,7 +209,15 @@ def details_for(case, users, action):
         },
         "hold_hearing": {"attendance": "both", "attendees": "请求人代理人张某；被请求人李某"},
         "submit_for_closing": {"votes_for": 3, "votes_against": 0, "dissent": ""},
-        "approve_decision": {"outcome": "infringement_found", "orders": ["stop_selling"], "amount": None},
+        "approve_decision": {"outcome": "infringement_found", "orders": ["stop_selling"]},
+        "request_correction": {"cure_by": clock.today() + timedelta(days=15)},
+        "refuse_docketing": {"ground": "in_court"},
+        "suspend": {"ground": "force_majeure"},
+        "refuse_suspension": {"party": _party_id(case), "requested_on": clock.today(), "ground": "invention_patent"},
+        "waive_period": {
+            "party": _party_id(case),
+            "period": (_latest(case, "adj.evidence_period").id if _latest(case, "adj.evidence_period") else 0),
+        },
         "start_settlement": {"requested_by": "both"},
         "end_settlement": {"result": "no_settlement"},
         "serve_decision": {"method": "direct"},
@@ -289,6 +305,7 @@ EXAMINER_IN_EVIDENCE = {
     "start_settlement",
     "close_by_mediation",
     "suspend",
+    "refuse_suspension",
 }
 
 
@@ -416,7 +433,14 @@ def test_refused_web_move_changes_nothing(client, login_as, case):
 def test_suspension_pauses_the_time_limit_and_returns(case, users):
     take(WORKFLOW, case, "docket", actor=users["examiner"])
     take(WORKFLOW, case, "serve", actor=users["examiner"])
-    take(WORKFLOW, case, "suspend", actor=users["examiner"], reason="无效宣告请求已受理")
+    take(
+        WORKFLOW,
+        case,
+        "suspend",
+        actor=users["examiner"],
+        reason="无效宣告请求已受理",
+        details={"ground": "force_majeure"},
+    )
     assert case.state == S.suspended and case.state_before_suspension == S.defence_period
     limit = db.session.scalars(
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "adj.time_limit")

@@ -390,10 +390,20 @@ def test_service_demand_and_enforcement_after_the_decision(client_as, case, user
     assert snapshot(case) == before
     assert "Done: Decision served" in step(examiner, case, "serve_decision", method="direct")
     assert deadline(case, "adj.lawsuit_window").due_on.isoformat() == "2026-12-09"  # 15 days ([PL]65)
+    # [85]80: no demand while the respondent may still sue
+    before = snapshot(case)
+    page = step(examiner, case, "serve_performance_demand")
+    assert "may still sue until 2026-12-09" in page and "[85]80" in page
+    assert snapshot(case) == before
+    frozen_now(NOW + timedelta(days=16))  # 2026-12-10: the windows passed without suit
+    for window in db.session.scalars(sa.select(Deadline).where(Deadline.rule_id == "adj.lawsuit_window")):
+        window.state = DeadlineState.breached  # what the sweep does
+    db.session.commit()
+    examiner, director = client_as("examiner"), client_as("director")  # new logins, days later
     assert "Done: Demand for performance served" in step(examiner, case, "serve_performance_demand")
-    assert deadline(case, "adj.performance_demand").due_on.isoformat() == "2026-12-04"  # 10 days ([85]80)
+    assert deadline(case, "adj.performance_demand").due_on.isoformat() == "2026-12-21"  # 10 days ([85]80), P3
     assert "still running" in step(director, case, "request_enforcement")
-    frozen_now(NOW + timedelta(days=11))
+    frozen_now(NOW + timedelta(days=28))
     examiner, director = client_as("examiner"), client_as("director")  # new logins, days later
     deadline(case, "adj.performance_demand").state = DeadlineState.breached  # what the sweep does
     db.session.commit()
@@ -414,10 +424,21 @@ def test_performance_meets_the_demand(client_as, case, users):
         users,
         "approve_decision",
         "serve_decision",
-        "serve_performance_demand",
         approve_decision={"outcome": "infringement_found", "orders": ["stop_selling"]},
         serve_decision={"method": "post"},
     )
+    # the respondent says it will not sue: its waiver of the window, recorded, lets the demand come
+    window = db.session.scalars(
+        sa.select(Deadline).where(Deadline.rule_id == "adj.lawsuit_window", Deadline.party_id == respondent(case).id)
+    ).one()
+    walk(
+        case,
+        users,
+        "waive_period",
+        "serve_performance_demand",
+        waive_period={"party": respondent(case).id, "period": window.id},
+    )
+    assert window.state == DeadlineState.cancelled
     page = step(client_as("examiner"), case, "record_performance", how="被请求人已下架全部链接")
     assert "Done: Decision performed" in page
     assert deadline(case, "adj.performance_demand").state == DeadlineState.met

@@ -29,7 +29,10 @@ from ipcase.channels.adjudication.states import (
     ClosedHearingReason,
     DecisionOutcome,
     RecusalGround,
+    RefusalGround,
     RevocationEffect,
+    SuspensionGround,
+    SuspensionRefusalGround,
 )
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
 from ipcase.core.forms import opts
@@ -85,6 +88,68 @@ def case_staff(case: Any) -> list[tuple[int, str]]:
         names[a.user_id] = a.user.display_name
         roles.setdefault(a.user_id, []).append(str(a.role.label))
     return [(uid, f"{names[uid]} · {'、'.join(roles[uid])}") for uid in names]
+
+
+# -- intake: deficiency, refusal ([85]16, [85]12, [85]20) ----------------------------------------
+
+
+class DeficiencyStepForm(StepForm):
+    """The deficiency notice lists every defect at once and gives a date to correct them ([85]16)."""
+
+    cure_by = DateField(
+        _l("Correct by"),
+        validators=[InputRequired()],
+        description=_l("The last day the requester may correct the request ([85]16)."),
+    )
+
+
+class RefusalStepForm(StepForm):
+    """Refusal to docket, on its ground ([85]12, [85]16, [85]20)."""
+
+    ground = SelectField(
+        _l("Ground of the refusal"), choices=opts(RefusalGround.choices()), validators=[InputRequired()]
+    )
+
+
+# -- suspension ([85]28, [85]29) ------------------------------------------------------------------
+
+
+class SuspensionStepForm(StepForm):
+    ground = SelectField(
+        _l("Ground of the suspension ([85]28)"), choices=opts(SuspensionGround.choices()), validators=[InputRequired()]
+    )
+
+
+class SuspensionRefusalForm(StepForm):
+    party = SelectField(_l("Requested by"), coerce=int, validators=[InputRequired()])
+    requested_on = DateField(_l("Request received on"), validators=[InputRequired()])
+    ground = SelectField(
+        _l("Ground of the refusal ([85]29)"),
+        choices=opts(SuspensionRefusalGround.choices()),
+        validators=[InputRequired()],
+    )
+
+    def prepare(self, case: Any) -> None:
+        self.party.choices = opts(_parties(case))
+
+
+# -- a party waives the rest of its period -------------------------------------------------------
+
+
+class WaiverForm(StepForm):
+    """A party waives the rest of a period that runs for it (recorded with its date)."""
+
+    party = SelectField(_l("Party waiving"), coerce=int, validators=[InputRequired()])
+    period = SelectField(_l("Period waived"), coerce=int, validators=[InputRequired()])
+
+    def prepare(self, case: Any) -> None:
+        from ipcase.channels.workflow import open_party_periods
+        from ipcase.deadlines.operations import title_of
+
+        self.party.choices = opts(_parties(case))
+        self.period.choices = opts(
+            [(d.id, f"{title_of(d)} · {d.due_on.isoformat() if d.due_on else ''}") for d in open_party_periods(case)]
+        )
 
 
 # -- docketing and the defence --------------------------------------------------------------------
@@ -378,7 +443,8 @@ class DecisionForm(StepForm):
         validators=[Optional()],
         description=_l("Required when infringement is established ([85]31–32)."),
     )
-    amount = DecimalField(_l("Amount ordered, if any (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    # no amount: an administrative adjudication orders the infringement to stop and cannot award
+    # damages ([PL]65); damages go to mediation. Old decisions' stored amounts are not shown.
 
 
 class ServiceForm(StepForm):
@@ -388,11 +454,15 @@ class ServiceForm(StepForm):
             [
                 ("direct", _l("Direct service (receipt signed)")),
                 ("post", _l("By post (date of receipt)")),
+                ("left_at_address", _l("Left at the address (留置送达)")),
                 ("public_notice", _l("Public notice (deemed served after 60 days)")),
             ]
         ),
         validators=[InputRequired()],
-        description=_l("A decision cannot be served electronically. “When” is the date of service."),
+        description=_l(
+            "A decision cannot be served electronically. “When” is the date of service; "
+            "for public notice, the day of publication (served 60 days later)."
+        ),
     )
 
 

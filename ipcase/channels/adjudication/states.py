@@ -233,3 +233,83 @@ RevocationEffect.set_labels(
         RevocationEffect.changed: _l("Decision changed (the patent was invalidated in part)"),
     }
 )
+
+
+class RefusalGround(LabelledEnum):
+    """Why a request is not docketed ([85]12 conditions; [85]16 deficiencies not corrected; [85]14
+    evaluation report refused). The values are those of the refusal notice's tick boxes."""
+
+    not_right_holder = "not_right_holder"
+    no_respondent = "no_respondent"
+    no_claims = "no_claims"
+    outside_jurisdiction = "outside_jurisdiction"
+    in_court = "in_court"
+    not_cured = "not_cured"
+    other = "other"
+
+
+RefusalGround.set_labels(
+    {
+        RefusalGround.not_right_holder: _l("Not the patentee or an interested party"),
+        RefusalGround.no_respondent: _l("No definite respondent"),
+        RefusalGround.no_claims: _l("No definite claims, facts or reasons"),
+        RefusalGround.outside_jurisdiction: _l("Outside the office's remit or jurisdiction"),
+        RefusalGround.in_court: _l("A party has sued in court or another forum was agreed"),
+        RefusalGround.not_cured: _l("Deficiencies not corrected in time"),
+        RefusalGround.other: _l("Other"),
+    }
+)
+
+
+class SuspensionGround(LabelledEnum):
+    """The grounds on which the office must suspend ([85]28). The values are those of the
+    suspension notice's grounds."""
+
+    invalidation = "invalidation"
+    death = "death"
+    incapacity = "incapacity"
+    terminated = "terminated"
+    force_majeure = "force_majeure"
+    other_case = "other_case"
+    awaiting_reply = "awaiting_reply"
+
+
+SuspensionGround.set_labels(
+    {
+        SuspensionGround.invalidation: _l("Invalidation of the utility model or design accepted (无效宣告)"),
+        SuspensionGround.death: _l("A party died and the heirs are undecided"),
+        SuspensionGround.incapacity: _l("Incapacity without a legal representative yet"),
+        SuspensionGround.terminated: _l("A party terminated without a successor"),
+        SuspensionGround.force_majeure: _l("Force majeure"),
+        SuspensionGround.other_case: _l("Depends on another pending case"),
+        SuspensionGround.awaiting_reply: _l("Awaiting a superior's reply on a point of law"),
+    }
+)
+
+
+class SuspensionRefusalGround(LabelledEnum):
+    """The grounds on which the office may refuse a request to suspend ([85]29)."""
+
+    invention_patent = "invention_patent"
+    report_no_defect = "report_no_defect"
+    repeat_after_withdrawal = "repeat_after_withdrawal"
+    validity_upheld = "validity_upheld"
+    other = "other"
+
+
+SuspensionRefusalGround.set_labels(
+    {
+        SuspensionRefusalGround.invention_patent: _l("The patent is an invention patent"),
+        SuspensionRefusalGround.report_no_defect: _l("An evaluation report found no defect in the patent"),
+        SuspensionRefusalGround.repeat_after_withdrawal: _l(
+            "Invalidation requested again after an earlier request was withdrawn"
+        ),
+        SuspensionRefusalGround.validity_upheld: _l("A final decision upheld the patent's validity"),
+        SuspensionRefusalGround.other: _l("Other reasons not to suspend"),
+    }
+)
+
+#: the refusal notice's remedy: an administrative lawsuit within this many days of receipt, or a
+#: civil suit directly ([78] 不予受理通知书; [85]20)
+REFUSAL_LAWSUIT_DAYS = 15
+REFUSAL_REMEDY_BASIS = "《专利侵权纠纷行政裁决办案指南》不予受理通知书；《专利纠纷行政裁决和调解办法》第二十条"

@@ -35,11 +35,22 @@ from ipcase.channels.adjudication.states import (
     AppraisalStage,
     ClosedHearingReason,
     DecisionOutcome,
+    RefusalGround,
+    SuspensionGround,
     earliest_hearing_day,
     vote_problem,
 )
 from ipcase.channels.adjudication.states import AdjudicationState as S
-from ipcase.channels.workflow import Transition, Workflow, docketing_decided, mark_docketed, period_over, records
+from ipcase.channels.workflow import (
+    Transition,
+    Workflow,
+    choice_detail,
+    docketing_decided,
+    mark_docketed,
+    period_over,
+    records,
+    waive_period,
+)
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
@@ -311,12 +322,48 @@ def infringement_established(case: Case) -> Any:
 
 
 def demand_may_be_served(case: Case) -> Any:
-    if not _steps_taken(case, "serve_decision"):
+    if not _steps_taken(case, "serve_decision") and _latest(case, "adj.lawsuit_window") is None:
         return _l("Serve the decision first.")
     if _steps_taken(case, "serve_performance_demand"):
         return _l("The demand for performance has already been served.")
     if _steps_taken(case, "record_performance"):
         return _l("The decision has been performed.")
+    return None
+
+
+def lawsuit_windows_passed(case: Case) -> Any:
+    """[85]80: the demand for performance comes once every respondent's 15-day window to sue has
+    passed (without suit: a lawsuit moves the case out of reach of the demand)."""
+    for party in case.respondents:
+        window = db.session.scalars(
+            sa.select(Deadline)
+            .where(
+                Deadline.case_id == case.id,
+                Deadline.rule_id == "adj.lawsuit_window",
+                sa.or_(Deadline.party_id == party.id, Deadline.party_id.is_(None)),
+            )
+            .order_by(Deadline.id.desc())
+            .limit(1)
+        ).first()
+        if window is None:
+            return _l(
+                "The decision has not been served on %(party)s: their window to sue has not started.", party=party.name
+            )
+        if window.state in OPEN_STATES:
+            return _l(
+                "%(party)s may still sue until %(day)s ([PL]65): the demand for performance comes once the "
+                "window has passed without suit ([85]80).",
+                party=party.name,
+                day=window.due_on.isoformat() if window.due_on else "",
+            )
+    return None
+
+
+def a_party_period_runs(case: Case) -> Any:
+    from ipcase.channels.workflow import open_party_periods
+
+    if not open_party_periods(case):
+        return _l("No period is running for a party.")
     return None
 
 
@@ -380,6 +427,115 @@ def end_excluded_time(case: Case, actor: User | None, at: datetime, before: str)
     """The case closes: excluded time still open (settlement, appraisal, an objection) ends with it."""
     for kind in ExclusionKind:
         _end_exclusion(case, kind, actor, at)
+
+
+@records("deficiency_notified")
+def notify_deficiency(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The deficiency notice gives the requester a date to correct the request ([85]16): the
+    period to cure runs for each requester until that day, and the correction meets it."""
+    from ipcase.deadlines.operations import recompute_deadline, start_deadline
+
+    cure_by = details.get("cure_by")
+    notice_day = clock.local_day(at)
+    if cure_by is None or cure_by <= notice_day:
+        raise DomainError(("cure_by", _l("The date to correct by must be after the notice's day.")))
+    days = (cure_by - notice_day).days
+    for party in case.parties_in(PartyRole.requester):
+        deadline = start_deadline(case, "adj.cure", started_at=at, actor=actor, party=party)
+        if deadline.length != days:
+            deadline.length = days
+            recompute_deadline(
+                deadline,
+                actor=actor,
+                reason=str(_l("Date to correct by: %(day)s", day=cure_by.isoformat())),
+                notify=False,
+            )
+
+
+def refuse_docketing(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """Refusal on its ground ([85]12, [85]20). Deficiencies not corrected ([85]16): only once the
+    period to cure given by a deficiency notice has ended."""
+    ground = choice_detail(details, "ground", RefusalGround, _l("Choose the ground of the refusal."))
+    if ground != RefusalGround.not_cured:
+        return
+    periods = db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "adj.cure")
+    ).all()
+    if not periods:
+        raise DomainError(("ground", _l("No deficiency notice was given: there was nothing to correct ([85]16).")))
+    running = [d for d in periods if d.state in OPEN_STATES]
+    if running:
+        raise DomainError(
+            (
+                "ground",
+                _l(
+                    "The period to correct the request runs until %(day)s ([85]16): refuse for want of "
+                    "correction only once it has ended uncorrected.",
+                    day=max(d.due_on for d in running if d.due_on).isoformat(),
+                ),
+            )
+        )
+
+
+def suspend_on_ground(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """[85]28: the office suspends on one of its grounds; an invalidation suspends only a utility
+    model or design case."""
+    ground = choice_detail(details, "ground", SuspensionGround, _l("Choose the ground of the suspension."))
+    if ground == SuspensionGround.invalidation:
+        kinds = {r.patent_type.value for r in case.rights if getattr(r, "patent_type", None) is not None}
+        if kinds and not kinds & {"utility_model", "design"}:
+            raise DomainError(
+                (
+                    "ground",
+                    _l(
+                        "An invalidation request suspends the case only for a utility model or a design "
+                        "([85]28); for an invention patent record the refusal to suspend ([85]29)."
+                    ),
+                )
+            )
+
+
+def refuse_suspension(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """[85]29: a party's request to suspend is refused on its ground (the case goes on)."""
+    from ipcase.channels.adjudication.states import SuspensionRefusalGround
+
+    party = _party(case, details["party"])
+    choice_detail(details, "ground", SuspensionRefusalGround, _l("Choose the ground of the refusal."))
+    if details.get("requested_on") is None or details["requested_on"] > clock.local_day(at):
+        raise DomainError(("requested_on", _l("The request cannot be received after the refusal.")))
+    _detail_name(details, "party", party.name, party.id)
+
+
+@records("decision_served")
+def serve_decision(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
+    """The decision served on the parties: the day service takes effect is the one its method
+    gives (P10: direct — the signature; post — the receipt; public notice — 60 days after
+    publication, "when" being the publication; not electronically), and each party's window
+    to sue runs from it ([PL]65)."""
+    from ipcase.deadlines.operations import meet_deadlines
+    from ipcase.deadlines.triggers import fire
+    from ipcase.documents.operations import service_instant
+    from ipcase.documents.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day
+
+    method = details.get("method")
+    if method not in SERVICE_DATE_RULES or is_forbidden(method, "adjudication_decision"):
+        raise DomainError(("method", _l("A decision cannot be served this way (domain rule P10).")))
+    served_on = service_day(method, clock.local_day(at))
+    if served_on > clock.today():
+        raise DomainError(
+            (
+                "at",
+                _l(
+                    "Service by public notice takes effect 60 days after publication, on %(day)s (P10): "
+                    "record it from that day, with the day of publication as “When”.",
+                    day=served_on.isoformat(),
+                ),
+            )
+        )
+    details["served_on"] = served_on.isoformat()
+    instant = at if served_on == clock.local_day(at) else service_instant(served_on, not_before=at)
+    meet_deadlines(case, "decision_served", actor=actor, at=instant)
+    fire(case, "decision_served", at=instant, actor=actor)
 
 
 def _start_exclusion(case: Case, kind: ExclusionKind, actor: User | None, at: datetime, reason: Any) -> None:
@@ -867,6 +1023,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         documents=("deficiency_notice",),
         effects=(stop_docketing_clock,),
+        form=f.DeficiencyStepForm,
+        apply=notify_deficiency,
         kind=EntryKind.negative,
     ),
     T("cure", _l("Correction received"), frozenset({S.deficient}), S.received, OFFICE, event="request_received"),
@@ -900,6 +1058,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         closes=True,
         documents=("refusal_notice",),
         effects=(docketing_decided,),
+        form=f.RefusalStepForm,
+        apply=refuse_docketing,
         kind=EntryKind.negative,
     ),
     T(
@@ -1269,6 +1429,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.deliberation,
         OFFICE,
         guards=(no_objection_pending, no_recusal_pending),
+        decides=True,
     ),
     T(
         "submit_for_closing",
@@ -1280,6 +1441,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         documents=("deliberation_record", "closing_approval_form"),
         form=f.VoteForm,
         apply=panel_vote,
+        decides=True,
     ),
     T(
         "return_to_panel",
@@ -1304,6 +1466,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         form=f.DecisionForm,
         apply=issue_decision,
         kind=EntryKind.positive,
+        decides=True,
+    ),
+    T(
+        "waive_period",
+        _l("Party waives the rest of a period"),
+        frozenset({S.deficient}) | HEARING_STAGES | AFTER_DECISION,
+        None,
+        OFFICE,
+        guards=(a_party_period_runs,),
+        form=f.WaiverForm,
+        apply=waive_period,
     ),
     # -- settlement and other ways to close (A10, A13) -------------------------------------------
     T(
@@ -1359,6 +1532,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         documents=("suspension_notice",),
         effects=(enter_suspension,),
+        form=f.SuspensionStepForm,
+        apply=suspend_on_ground,
+        kind=EntryKind.negative,
+    ),
+    T(
+        "refuse_suspension",
+        _l("Request to suspend refused (不予中止)"),
+        SUSPENDABLE,
+        None,
+        OFFICE,
+        needs_reason=True,
+        documents=("suspension_refusal_notice",),
+        form=f.SuspensionRefusalForm,
+        apply=refuse_suspension,
         kind=EntryKind.negative,
     ),
     T(
@@ -1377,10 +1564,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         AFTER_DECISION,
         None,
         OFFICE,
-        event="decision_served",
         guards=(decision_not_served,),
         documents=("service_receipt",),
         form=f.ServiceForm,
+        apply=serve_decision,
     ),
     T("publish", _l("Decision published"), frozenset({S.closed_decided}), S.published, OFFICE, event="published"),
     T(
@@ -1417,7 +1604,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         None,
         OFFICE,
         event="demand_served",
-        guards=(infringement_established, demand_may_be_served),
+        guards=(infringement_established, demand_may_be_served, lawsuit_windows_passed),
         documents=("performance_demand", "service_receipt"),
     ),
     T(
