@@ -156,7 +156,22 @@ def _session(case: Case, step: str, data: dict[str, Any]) -> Recorded:
     return Recorded(step, locked=locked)
 
 
+def _lifting(case: Case, step: str, data: dict[str, Any]) -> Recorded:
+    reason = str(data.get("reason") or "")
+    closed_at = getattr(case, "closed_at", None)
+    locked = {"lifted_on": _day(closed_at)} if step == "lift" and closed_at is not None else {}
+    return Recorded(step, locked=locked, prefill={"reasons": reason} if reason else {})
+
+
+def _review(case: Case, step: str, data: dict[str, Any]) -> Recorded:
+    reason = str(data.get("reason") or "")
+    outcome = {"uphold_on_review": "upheld", "revoke_on_review": "revoked"}.get(step)
+    return Recorded(step, locked={"outcome": outcome} if outcome else {}, prefill={"reasons": reason} if reason else {})
+
+
 BUILDERS = {
+    "lifting_decision": _lifting,
+    "review_decision": _review,
     "injunction_decision": _injunction_decision,
     "mediation_agreement": _agreement,
     "judicial_confirmation_application": _follow_up,
@@ -191,7 +206,7 @@ def _same(name: str, wanted: Any, given: Any) -> bool:
         return same_terms(str(wanted or ""), str(given or ""))
     if name in ("amount",):
         return _money(wanted) == _money(given)
-    if name in ("agreed_on", "due_on", "valid_until"):
+    if name in ("agreed_on", "due_on", "valid_until", "lifted_on"):
         return _day(wanted) == _day(given)
     if name == "session_at":
         return _moment(wanted) == _moment(given)

@@ -407,3 +407,26 @@ def test_a_stored_snapshot_without_the_new_parts_still_renders(app):
     }
     out = render.render_html("injunction_decision", snap)
     assert "本局决定" in out and "一、撤展" in out and "有效期至二〇二七年二月二十二日止" in out
+
+
+def test_lifting_decision_takes_the_lift_steps_day_and_reasons(injunction, users):
+    grant(injunction, users)
+    take(INJUNCTION, injunction, "serve", actor=users["examiner"])
+    take(
+        INJUNCTION,
+        injunction,
+        "lift",
+        actor=users["director"],
+        reason="主案已结",
+        details={"ground": "main_case_decided"},
+    )
+    rec = recorded(injunction, "lifting_decision")
+    assert rec.locked == {"lifted_on": clock.today().isoformat()} and rec.prefill == {"reasons": "主案已结"}
+    with pytest.raises(DomainError) as refused:
+        ops.issue_document(
+            injunction,
+            "lifting_decision",
+            {"lifted_on": (clock.today() - timedelta(days=1)).isoformat(), "reasons": "主案已结"},
+            actor=users["director"],
+        )
+    assert [f for f, _ in refused.value.reasons] == ["lifted_on"]
