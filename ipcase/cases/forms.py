@@ -16,7 +16,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from ipcase.cases.enums import (
     AgentAuthority,
@@ -34,7 +43,7 @@ from ipcase.cases.enums import (
 )
 from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
 from ipcase.channels.forms import StepForm
-from ipcase.channels.mediation.models import MediationType
+from ipcase.channels.mediation.models import MediationSubject, MediationType, subject_problems
 from ipcase.core import clock
 from ipcase.core.forms import opts
 
@@ -177,6 +186,19 @@ class CaseDetailsFields(Form):
     mediation_type = SelectField(
         _l("Mediation type"), choices=opts(BLANK + MediationType.choices()), validate_choice=False
     )
+    # [85]63–64: what the mediation is about; damages only name the decision that found infringement
+    subject = SelectField(
+        _l("Subject of the dispute"), choices=opts(BLANK + MediationSubject.choices()), validate_choice=False
+    )
+    infringement_decision_no = StringField(
+        _l("Number of the decision that found the infringement"),
+        description=_l("Damages only ([85]64): the adjudication decision that found the infringement."),
+        validators=[Length(max=60)],
+        filters=[_strip],
+    )
+    infringement_decision_on = DateField(
+        _l("Date of that decision"), validators=[lambda form, field: form.required_for_damages(field), Optional()]
+    )
     claimed_amount = DecimalField(
         _l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)]
     )
@@ -204,6 +226,31 @@ class CaseDetailsFields(Form):
         if self.channel_value == Channel.mediation and not field.data:
             raise ValidationError(_l("Choose the type of mediation."))
 
+    def _subject_problem(self, name: str) -> None:
+        if self.channel_value != Channel.mediation:
+            return
+        problems = subject_problems(
+            self.subject.data or None, self.infringement_decision_no.data or "", self.infringement_decision_on.data
+        )
+        for field_name, message in problems:
+            if field_name == name:
+                raise ValidationError(message)
+
+    def required_for_damages(self, field: Any) -> None:
+        """Runs before ``Optional``, which would skip an empty date."""
+        if field.data is None:
+            try:
+                self._subject_problem(field.name)
+            except ValidationError as exc:
+                field.errors[:] = []
+                raise StopValidation(str(exc)) from None
+
+    def validate_subject(self, field: Any) -> None:
+        self._subject_problem("subject")
+
+    def validate_infringement_decision_no(self, field: Any) -> None:
+        self._subject_problem("infringement_decision_no")
+
     def validate_urgency_facts(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and not field.data:
             raise ValidationError(_l("An injunction application must state why it is urgent."))
@@ -224,6 +271,9 @@ class CaseDetailsFields(Form):
             "requests": self.requests.data or "",
             "accused_product": self.accused_product.data or "",
             "mediation_type": self.mediation_type.data or None,
+            "subject": self.subject.data or None,
+            "infringement_decision_no": self.infringement_decision_no.data or "",
+            "infringement_decision_on": self.infringement_decision_on.data,
             "claimed_amount": self.claimed_amount.data,
             "referring_court_case_no": self.referring_court_case_no.data or "",
             "booth": self.booth.data or "",

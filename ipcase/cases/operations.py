@@ -69,7 +69,14 @@ CASE_FIELDS = ("title", "summary", "source", "jurisdiction_basis", "received_at"
 #: channel-specific fields, by channel
 CHANNEL_FIELDS: dict[Channel, tuple[str, ...]] = {
     Channel.adjudication: ("requests", "accused_product"),
-    Channel.mediation: ("mediation_type", "claimed_amount", "referring_court_case_no"),
+    Channel.mediation: (
+        "mediation_type",
+        "subject",
+        "infringement_decision_no",
+        "infringement_decision_on",
+        "claimed_amount",
+        "referring_court_case_no",
+    ),
     Channel.station: ("booth", "platform_link"),
     Channel.injunction: ("urgency_facts", "requested_measures", "bond_amount", "bond_form"),
 }

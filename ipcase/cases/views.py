@@ -159,16 +159,50 @@ def _org_choices() -> list[Organisation]:
 # -- intake -----------------------------------------------------------------------------------
 
 
+def _intake_channels(orgs: list[Organisation]) -> dict[Channel, list[Organisation]]:
+    """The channels ``current_user`` may open, each with the organisations that handle it."""
+    from ipcase.cases.intake import may_open
+    from ipcase.cases.transfers import HANDLED_BY
+
+    found: dict[Channel, list[Organisation]] = {}
+    for channel in Channel:
+        where = [o for o in orgs if may_open(current_user.role, channel, o.kind, HANDLED_BY)]
+        if where:
+            found[channel] = where
+    return found
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @require_role(*CASE_HANDLERS)
 def open_case() -> Any:
-    orgs = openable_organisations(current_user)
+    """Intake: the user picks one of the channels their role opens (skipped when there is one),
+    then fills that channel's form only. A channel the role may not open is refused with a message
+    and nothing is saved, also when the POST was forged."""
+    channels = _intake_channels(openable_organisations(current_user))
+    chosen = request.form.get("channel") if request.method == "POST" else request.args.get("channel")
+    if not chosen:
+        if len(channels) == 1:
+            return redirect(url_for(".open_case", channel=next(iter(channels)).value))
+        return render_template("cases/open_choose.html", channels=channels)
+    try:
+        channel = Channel(chosen)
+    except ValueError:
+        channel = None
+    if channel is None:
+        message = _("Choose one of the channels you may open.")
+        status = 422 if request.method == "POST" else 200
+        return render_template("cases/open_choose.html", channels=channels, refused=message), status
+    if channel not in channels:
+        message = _("Your role may not open a case in the channel “%(channel)s”.", channel=channel.label)
+        return render_template("cases/open_choose.html", channels=channels, refused=message), 403
+    orgs = channels[channel]
     form = OpenCaseForm()
+    form.channel.choices = opts([(channel.value, channel.label)])  # chosen above: this form is that channel's
+    form.channel.data = channel.value
     form.organisation_id.choices = opts([(o.id, o.name) for o in orgs])
     if request.method == "GET":
         form.received_at.data = clock.to_local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
-        form.channel.data = request.args.get("channel", Channel.adjudication.value)
-        if current_user.organisation_id:
+        if current_user.organisation_id in {o.id for o in orgs}:
             form.organisation_id.data = current_user.organisation_id
     if form.validate_on_submit():
         command = form.to_command()
@@ -182,7 +216,8 @@ def open_case() -> Any:
             case = holder["case"]
             flash(_("Case %(number)s opened.", number=case.number), "success")
             return redirect(url_for(".show_case", case_id=case.id))
-    return render_template("cases/open.html", form=form), (422 if form.errors or form.form_errors else 200)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("cases/open.html", form=form, channel=channel, choices=len(channels) > 1), status
 
 
 # -- case page --------------------------------------------------------------------------------

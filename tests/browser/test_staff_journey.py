@@ -62,7 +62,9 @@ def main_nav(page: Page) -> Locator:
 
 def fill_intake(page: Page, *, respondent: str, patent: str) -> None:
     """Fill the intake form for an adjudication case: two legal persons and one patent."""
-    page.locator("select[name=channel]").select_option("adjudication")
+    # the examiner opens several channels: choose one, then the form asks for that channel only
+    page.locator("#choose-channel a[href$='channel=adjudication']").click()
+    expect(page.locator("select[name=channel]")).to_have_value("adjudication")
     page.locator("select[name=organisation_id]").select_option(label=CDIP_NAME)
     page.locator("select[name=source]").select_option("walk_in")
     page.locator("select[name=jurisdiction_basis]").select_option("place_of_infringement")
@@ -214,7 +216,7 @@ def test_invalid_patent_number_is_refused_on_the_form(page: Page, live_app: Flas
     assert response.status == 422
 
     # Still on the form, everything typed kept, the error beside the patent number.
-    expect(page).to_have_url(re.compile(r"/cases/new$"))
+    expect(page).to_have_url(re.compile(r"/cases/new\?channel=adjudication$"))
     number = page.locator("input[name=right-number]")
     expect(number).to_have_value(wrong)
     expect(number).to_have_attribute("aria-invalid", "true")

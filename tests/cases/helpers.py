@@ -55,7 +55,7 @@ def open_case_form(channel: str = "adjudication", organisation_id: int | None = 
     }
     channel_fields = {
         "adjudication": {"requests": "停止许诺销售", "accused_product": "折叠椅 A-1"},
-        "mediation": {"mediation_type": "administrative", "claimed_amount": "50000"},
+        "mediation": {"mediation_type": "administrative", "subject": "inventor_reward", "claimed_amount": "50000"},
         "station": {"booth": "3号馆 A-102", "source": "exhibition"},
         "injunction": {"urgency_facts": "展会明日闭幕", "requested_measures": "撤展", "bond_amount": "10000"},
     }

@@ -97,9 +97,119 @@ def test_open_case_for_each_channel(
 
 def test_intake_page_renders_for_each_channel(client_as):
     client = client_as("examiner")
-    for channel in Channel:
+    for channel in (Channel.adjudication, Channel.injunction, Channel.mediation):
         assert client.get("/cases/new", query_string={"channel": channel.value}).status_code == 200
+    assert client.get("/cases/new", query_string={"channel": "station"}).status_code == 403
     assert client.get("/cases/new", query_string={"channel": "bogus"}).status_code == 200
+
+
+#: (user, the channels their intake offers): issue 12, each role opens only its own channels
+ROLE_INTAKE = [
+    ("station", {"station"}),
+    ("mediator", {"mediation"}),
+    ("examiner", {"adjudication", "injunction", "mediation"}),
+    ("director", {"adjudication", "injunction", "mediation", "station"}),  # the office and its workstation
+]
+
+
+@pytest.mark.parametrize(("username", "offered"), ROLE_INTAKE)
+def test_each_role_is_offered_its_own_channels(client_as, text, username, offered):
+    client = client_as(username)
+    response = client.get("/cases/new")
+    if len(offered) == 1:
+        (channel,) = offered
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/cases/new?channel={channel}"
+        response = client.get(response.headers["Location"])
+        body = text(response)
+        assert 'data-channel="' + channel + '"' in body
+        assert [c for c in Channel if f'data-channel="{c.value}"' in body] == [channel]  # that channel's fields only
+        assert re.search(r'<select[^>]*name="channel"[^>]*>\s*<option selected value="' + channel + '">', body)
+    else:
+        body = text(response)
+        links = set(re.findall(r"/cases/new\?channel=(\w+)", body))
+        assert links == offered
+    for channel in set(Channel) - offered:
+        assert client.get("/cases/new", query_string={"channel": channel.value}).status_code == 403
+
+
+@WRITTEN_FOR_NOV_24
+@pytest.mark.parametrize(
+    ("username", "channel", "org_code"),
+    [
+        ("station", "adjudication", "cdexpo"),
+        ("station", "mediation", "cdexpo"),
+        ("station", "injunction", "cdexpo"),
+        ("mediator", "adjudication", "cdmed"),
+        ("mediator", "station", "cdmed"),
+        ("examiner", "station", "cdip"),
+        ("examiner", "station", "cdexpo"),  # a workstation of the office: the station officer registers
+    ],
+)
+def test_a_forged_intake_for_a_forbidden_channel_changes_nothing(
+    client_as, frozen_now, text, username, channel, org_code
+):
+    client = client_as(username)
+    counts = (count(Case), count(Party), count(TimelineEntry), count(Counter))
+    response = client.post("/cases/new", data=open_case_form(channel, factories.org(org_code).id))
+    assert response.status_code == 403
+    assert "Your role may not open a case in the channel" in text(response)
+    assert (count(Case), count(Party), count(TimelineEntry), count(Counter)) == counts
+
+
+@WRITTEN_FOR_NOV_24
+def test_the_organisation_must_handle_the_channel(client_as, frozen_now, text):
+    """A director opens a workstation complaint at the workstation, not at the office."""
+    client = client_as("director")
+    before = count(Case)
+    response = client.post("/cases/new", data=open_case_form("station", factories.org("cdip").id))
+    assert response.status_code == 422 and "Not a valid choice" in text(response)
+    assert count(Case) == before
+    response = client.post("/cases/new", data=open_case_form("station", factories.org("cdexpo").id))
+    assert response.status_code == 302 and count(Case) == before + 1
+
+
+@WRITTEN_FOR_NOV_24
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"subject": ""}, "subject", "Choose what the mediation is about"),
+        ({"subject": "bogus"}, "subject", "Choose what the mediation is about"),
+        ({"subject": "damages"}, "infringement_decision_no", "number of the decision that found the infringement"),
+        (
+            {"subject": "damages", "infringement_decision_no": "成知裁字〔2026〕3号"},
+            "infringement_decision_on",
+            "date of the decision that found the infringement",
+        ),
+    ],
+)
+def test_mediation_intake_needs_its_subject(client_as, frozen_now, text, overrides, field, message):
+    client = client_as("mediator")
+    before = count(Case)
+    response = client.post("/cases/new", data=open_case_form("mediation", factories.org("cdmed").id) | overrides)
+    assert response.status_code == 422
+    assert message in text(response)
+    assert count(Case) == before
+
+
+@WRITTEN_FOR_NOV_24
+def test_damages_mediation_keeps_the_infringement_decision(client_as, frozen_now, text):
+    client = client_as("mediator")
+    data = open_case_form("mediation", factories.org("cdmed").id) | {
+        "subject": "damages",
+        "infringement_decision_no": "成知裁字〔2026〕3号",
+        "infringement_decision_on": "2026-10-09",
+    }
+    response = client.post("/cases/new", data=data)
+    assert response.status_code == 302, text(response)
+    case = db.session.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert (case.subject, case.infringement_decision_no, str(case.infringement_decision_on)) == (
+        "damages",
+        "成知裁字〔2026〕3号",
+        "2026-10-09",
+    )
+    page = text(client.get(response.headers["Location"]))
+    assert "Damages for an infringement already found" in page and "成知裁字〔2026〕3号" in page
 
 
 LONG = "案" * 201

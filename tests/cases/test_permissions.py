@@ -63,7 +63,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "auth.login": everyone(302),  # already logged in: on to the case list
     "auth.password": everyone(200),
     "cases.list_cases": everyone(200),
-    "cases.open_case": {r: 200 if r in HANDLER_ROLES else 403 for r in STAFF_AND_PARTIES},
+    # a role that opens one channel only goes straight to that channel's form (issue 12)
+    "cases.open_case": {
+        r: (302 if r in ("mediator", "station") else 200) if r in HANDLER_ROLES else 403 for r in STAFF_AND_PARTIES
+    },
     "cases.show_case": case_read(),
     "cases.edit_case": case_write(200),
     "cases.add_party": case_write(200),
