@@ -159,7 +159,17 @@ class DeficiencyForm(DocumentForm):
     cure_by = day(_l("Correct by"))
 
     def defaults(self, case: Any) -> dict[str, Any]:
-        return super().defaults(case) | {"cure_by": clock.today() + timedelta(days=15)}
+        cure_by = _step_detail(case, "deficiency_notice", "cure_by")
+        return super().defaults(case) | {"cure_by": cure_by or clock.today() + timedelta(days=15)}
+
+
+def _step_detail(case: Any, kind_key: str, name: str) -> Any:
+    """A detail the step that called for ``kind_key`` recorded (the cure date of the deficiency
+    notice, the ground of a suspension or a refusal), or None."""
+    from ipcase.documents.steps import latest_step
+
+    found = latest_step(case, kind_key)
+    return ((found[1].get("details") or {}).get(name) if found else None) or None
 
 
 REFUSAL_GROUNDS: list[tuple[str, Any, str]] = [
@@ -182,6 +192,10 @@ class RefusalForm(DocumentForm):
         validators=[DataRequired()],
     )
     reasons = text(_l("Reasons"), required=True)
+
+    def defaults(self, case: Any) -> dict[str, Any]:
+        ground = _step_detail(case, "refusal_notice", "ground")
+        return super().defaults(case) | ({"grounds": [ground]} if ground else {})
 
 
 class DocketingForm(DocumentForm):
@@ -243,7 +257,8 @@ class SuspensionForm(DocumentForm):
     effective_on = day(_l("Suspended from"))
 
     def defaults(self, case: Any) -> dict[str, Any]:
-        return super().defaults(case) | {"effective_on": clock.today()}
+        ground = _step_detail(case, "suspension_notice", "ground")
+        return super().defaults(case) | {"effective_on": clock.today()} | ({"ground": ground} if ground else {})
 
 
 RESUMPTION_GROUNDS: list[tuple[str, Any, str]] = [

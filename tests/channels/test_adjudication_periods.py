@@ -291,3 +291,43 @@ def test_an_old_decision_with_an_amount_still_reads(case, users):
     db.session.flush()
     assert db.session.get(TimelineEntry, entry.id) is not None
     assert "Infringement not established" in render_entry(entry)
+
+
+# -- the documents of these steps -----------------------------------------------------------------
+
+
+def _form(cls, case):
+    from flask import current_app
+
+    with current_app.test_request_context():
+        form = cls(meta={"csrf": False})
+        form.prepare(case)
+        return form.defaults(case)
+
+
+def test_the_refusal_notice_prints_the_remedy_the_rules_give(case, users):
+    from ipcase.channels.adjudication.states import REFUSAL_LAWSUIT_DAYS
+    from ipcase.documents import forms as docs
+    from ipcase.documents.chinese import chinese_number as cn_number
+    from ipcase.documents.registry import get_kind
+    from ipcase.documents.render import render_html
+    from ipcase.documents.snapshots import build_snapshot
+
+    go(case, users, "refuse_docketing", ground="in_court")
+    fields = _form(docs.RefusalForm, case) | {"reasons": "已起诉"}
+    assert fields["grounds"] == ["in_court"]  # the step's ground
+    kind = get_kind("refusal_notice")
+    html = render_html(kind.template_file, build_snapshot(case, kind, fields, issued_on=date(2026, 11, 24)))
+    assert f"{cn_number(REFUSAL_LAWSUIT_DAYS)}日内依法向人民法院提起行政诉讼" in html
+    assert "六个月" not in html and "民事诉讼" in html
+
+
+def test_the_suspension_and_deficiency_notices_start_from_their_steps(case, users):
+    from ipcase.documents import forms as docs
+
+    go(case, users, "request_correction", cure_by=date(2026, 12, 9))
+    assert _form(docs.DeficiencyForm, case)["cure_by"] == "2026-12-09"
+    go(case, users, "cure")
+    in_evidence(case, users)
+    go(case, users, "suspend", ground="death")
+    assert _form(docs.SuspensionForm, case)["ground"] == "death"
