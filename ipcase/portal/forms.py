@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     FieldList,
     Form,
@@ -27,13 +28,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from ipcase.cases.enums import AgentAuthority, Channel
 from ipcase.cases.evidence import EvidenceForm
 from ipcase.cases.forms import NamedPartyFields, RightFields
-from ipcase.channels.mediation.models import MediationType
+from ipcase.channels.mediation.models import MediationSubject, MediationType, subject_problems
 from ipcase.core.forms import opts
 
 TEXT_MAX = 4000
@@ -169,6 +171,21 @@ class RequestStep(PortalForm):
         ),
         default=MediationType.administrative.value,
     )
+    # [85]63: what the mediation is about; damages only after an infringement decision ([85]64)
+    subject = SelectField(
+        _l("Subject of the dispute"),
+        choices=opts([("", "—"), *MediationSubject.choices()]),
+        validate_choice=False,
+    )
+    infringement_decision_no = StringField(
+        _l("Number of the decision that found the infringement"),
+        description=_l("Damages only ([85]64): the adjudication decision that found the infringement."),
+        validators=[Length(max=60)],
+        filters=[_strip],
+    )
+    infringement_decision_on = DateField(
+        _l("Date of that decision"), validators=[lambda form, field: form.required_for_damages(field), Optional()]
+    )
     claimed_amount = DecimalField(
         _l("Compensation asked for (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**11)]
     )
@@ -185,6 +202,31 @@ class RequestStep(PortalForm):
     def validate_urgency_facts(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and not field.data:
             raise ValidationError(_l("An injunction application must state why it is urgent."))
+
+    def _subject_problem(self, name: str) -> None:
+        if self.channel_value != Channel.mediation:
+            return
+        problems = subject_problems(
+            self.subject.data or None, self.infringement_decision_no.data or "", self.infringement_decision_on.data
+        )
+        for field_name, message in problems:
+            if field_name == name:
+                raise ValidationError(message)
+
+    def validate_subject(self, field: Any) -> None:
+        self._subject_problem("subject")
+
+    def validate_infringement_decision_no(self, field: Any) -> None:
+        self._subject_problem("infringement_decision_no")
+
+    def required_for_damages(self, field: Any) -> None:
+        """Runs before ``Optional``, which would skip an empty date."""
+        if field.data is None:
+            try:
+                self._subject_problem("infringement_decision_on")
+            except ValidationError as exc:
+                field.errors[:] = []
+                raise StopValidation(str(exc)) from None
 
     def validate_bond_amount(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and (field.data is None or field.data <= Decimal(0)):

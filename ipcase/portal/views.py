@@ -340,7 +340,13 @@ def _filing(channel: Channel, forms: dict[str, Any]) -> ops.Filing:
     req = forms["request"]
     channel_data = {
         Channel.adjudication: {"accused_product": req.accused_product.data or ""},
-        Channel.mediation: {"mediation_type": req.mediation_type.data, "claimed_amount": req.claimed_amount.data},
+        Channel.mediation: {
+            "mediation_type": req.mediation_type.data,
+            "subject": req.subject.data or None,
+            "infringement_decision_no": req.infringement_decision_no.data or "",
+            "infringement_decision_on": req.infringement_decision_on.data,
+            "claimed_amount": req.claimed_amount.data,
+        },
         Channel.station: {"booth": req.booth.data or "", "platform_link": req.platform_link.data or ""},
         Channel.injunction: {
             "urgency_facts": req.urgency_facts.data or "",

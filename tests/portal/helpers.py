@@ -25,7 +25,7 @@ def step_data(channel: str = "adjudication") -> dict[str, dict[str, str]]:
     }
     request |= {
         "adjudication": {"accused_product": "折叠椅 A-1"},
-        "mediation": {"mediation_type": "administrative", "claimed_amount": "30000"},
+        "mediation": {"mediation_type": "administrative", "subject": "inventor_reward", "claimed_amount": "30000"},
         "station": {"booth": "3号馆 A-102"},
         "injunction": {"urgency_facts": "展会明日闭幕", "bond_amount": "50000", "bond_form": "银行保函"},
     }[channel]

@@ -105,6 +105,43 @@ def test_every_channel_can_be_filed_online(client_as, channel):
     if channel == "mediation":
         assert "事实和理由" in case.summary
         assert case.claimed_amount == 30000
+        assert case.subject == "inventor_reward"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"subject": ""}, "Choose what the mediation is about"),
+        ({"subject": "damages"}, "Give the number of the decision that found the infringement."),
+        ({"subject": "damages", "infringement_decision_no": "成知裁字〔2026〕3号"}, "Give the date of the decision"),
+    ],
+)
+def test_a_mediation_request_names_its_subject(client_as, text, overrides, message):
+    """[85]63–64: the subject is required; damages only name the decision that found infringement."""
+    client = client_as()
+    data = step_data("mediation")
+    for step in ("office", "requester", "respondent", "right", "request"):
+        body = data[step] | (overrides if step == "request" else {})
+        response = client.post(f"/portal/file/mediation/{step}", data=body)
+    assert response.status_code == 422
+    assert message in text(response)
+
+
+def test_a_damages_mediation_keeps_the_infringement_decision(client_as):
+    damages = {
+        "subject": "damages",
+        "infringement_decision_no": "成知裁字〔2026〕3号",
+        "infringement_decision_on": "2026-10-09",
+    }
+    client = client_as()
+    walk_steps(client, "mediation", request=damages)
+    assert submit(client, "mediation").status_code == 200
+    case = filed_case()
+    assert (case.subject, case.infringement_decision_no, str(case.infringement_decision_on)) == (
+        "damages",
+        "成知裁字〔2026〕3号",
+        "2026-10-09",
+    )
 
 
 def test_filing_appears_in_the_staff_intake_queue(client_as, text):
