@@ -202,7 +202,9 @@ def start_exclusion(case: Case, kind: ExclusionKind, first_day: date, *, actor: 
     db.session.add(period)
     db.session.flush()
     for deadline in _open_deadlines(case.id):
-        if _rule(deadline).is_pausable:
+        # a period whose last day passed before the excluded time began is not paused: it was
+        # missed, and the sweep must still say so (excluded time counts only while a period runs)
+        if _rule(deadline).is_pausable and not _ended_before(deadline, first_day):
             deadline.state = DeadlineState.suspended
             _event(deadline, "paused", actor, note=str(kind.label))
             recompute_deadline(deadline, actor=actor, reason=str(kind.label), notify=False)
@@ -228,7 +230,7 @@ def end_exclusion(period: ExcludedPeriod, last_day: date, *, actor: User) -> Non
     case = db.session.get(Case, period.case_id)
     for deadline in _open_deadlines(period.case_id):
         if _rule(deadline).is_pausable:
-            if not still_open:
+            if not still_open and deadline.state == DeadlineState.suspended:
                 deadline.state = DeadlineState.running
                 _event(deadline, "resumed", actor)
             recompute_deadline(deadline, actor=actor, reason=str(period.kind.label))
@@ -466,6 +468,13 @@ def _open_deadlines(case_id: int) -> list[Deadline]:
             .order_by(Deadline.id)
         )
     )
+
+
+def _ended_before(deadline: Deadline, day: date) -> bool:
+    """Did the period's last day (or instant) pass before ``day`` began (China time)?"""
+    if deadline.due_on is not None:
+        return deadline.due_on < day
+    return local_date(deadline.due_at) < day
 
 
 def _has_open_exclusion(case_id: int) -> bool:

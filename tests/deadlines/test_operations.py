@@ -70,6 +70,27 @@ def test_time_limit_pauses_for_suspension_across_a_holiday(case, users, frozen_n
     assert moved and moved[-1].new_due_at == limit.due_at
 
 
+def test_excluded_time_after_a_missed_limit_leaves_it_missed(case, users, frozen_now):
+    """A suspension recorded after the limit passed neither pauses it nor moves it into the
+    future; the sweep still reports it missed ([85]37 counts excluded time while a period runs)."""
+    frozen_now(at_cn(2026, 9, 30, 12))
+    limit = ops.start_deadline(case, "adj.time_limit", started_at=at_cn(2026, 9, 1), actor=users["examiner"])
+    assert limit.due_on == date(2026, 12, 1)
+    due_at = limit.due_at
+    frozen_now(at_cn(2026, 12, 10))
+    period = ops.start_exclusion(
+        case, ExclusionKind.suspension, date(2026, 12, 5), actor=users["examiner"], reason="无效宣告请求已受理"
+    )
+    assert limit.state == DeadlineState.running
+    assert limit.due_at == due_at and not [e for e in limit.events if e.kind in ("paused", "moved")]
+    frozen_now(at_cn(2026, 12, 20))
+    ops.end_exclusion(period, date(2026, 12, 18), actor=users["examiner"])
+    assert limit.due_at == due_at and not [e for e in limit.events if e.kind in ("resumed", "moved")]
+    sweep()
+    db.session.refresh(limit)
+    assert limit.state == DeadlineState.breached
+
+
 def test_extension_caps_and_approval(case, users, frozen_now):
     frozen_now(at_cn(2026, 10, 10))
     limit = ops.start_deadline(case, "adj.time_limit", started_at=at_cn(2026, 9, 1), actor=users["examiner"])
