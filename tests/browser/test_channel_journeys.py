@@ -229,7 +229,9 @@ ADJUDICATION_STEPS = [
     Step("docket", "Docket the case (立案)", "Docketed"),
     Step("serve", "Serve the request on the respondent", "Defence period"),
     Step("receive_defence", "Defence received", "Evidence and fact-finding"),
-    Step("serve_evidence_notice", "Evidence notice served (举证通知书)", "Evidence and fact-finding"),
+    # a step that keeps the state; not the evidence notice, whose period would have to run out (or
+    # be waived) before deliberation (test_adjudication_full_journey.py walks that)
+    Step("forward_defence", "Defence forwarded to the requester", "Evidence and fact-finding"),
     Step("deliberate", "Panel deliberation", "Panel deliberation"),
     Step("submit_for_closing", "Submit the draft decision for closing approval", "Awaiting closing approval"),
 ]
@@ -237,7 +239,6 @@ APPROVE = Step("approve_decision", "Approve and issue the decision (行政裁决
 #: what the examiner and the director record at the steps that ask for details, as typed in the
 #: step's form and as the timeline then reads it
 ADJUDICATION_DETAILS: dict[str, tuple[dict[str, str | list[str]], str]] = {
-    "serve_evidence_notice": ({"days": "20"}, "Evidence period (days from receipt of the notice): 20"),
     "submit_for_closing": (
         {"votes_for": "3", "votes_against": "0"},
         "Votes for the draft decision: 3; Votes against: 0",
@@ -267,7 +268,7 @@ def take_adjudication_step(page: Page, case_id: int, step: Step) -> None:
     A step that keeps the state shows no "→ state" in its form, so it is checked here."""
     if step.action in ADJUDICATION_DETAILS:
         fill_details(page, step.action)
-    if step.action == "serve_evidence_notice":
+    if step.action == "forward_defence":
         form = step_form(page, step.action)
         expect(form.get_by_role("heading", level=3)).to_have_text(step.label)
         expect(form.locator("p.muted")).to_have_count(0)
