@@ -300,10 +300,18 @@ def take_action(case_id: int, action: str) -> Any:
                 flash(f"{label}: {message}" if label else message, "danger")
         return redirect(url_for(".show_case", case_id=case.id) + "#actions")
     at = clock.from_local(form.at.data) if form.at.data else None
+    online = _online_request(case)
     try:
-        taken = take(
-            workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at, details=form.details()
-        )
+        if online is not None:  # taken from what a party sent online: at its time of receipt, closing both
+            from ipcase.portal.operations import take_step_from_request
+
+            taken = take_step_from_request(
+                online, action, actor=current_user, reason=form.reason.data or "", details=form.details()
+            )
+        else:
+            taken = take(
+                workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at, details=form.details()
+            )
     except DomainError as exc:
         db.session.rollback()
         for message in exc.messages:
@@ -312,6 +320,20 @@ def take_action(case_id: int, action: str) -> Any:
         db.session.commit()
         flash(_("Done: %(action)s.", action=taken.label), "success")
     return redirect(url_for(".show_case", case_id=case.id) + "#actions")
+
+
+def _online_request(case: Case) -> Any:
+    """The online request a step is taken from (``portal_request`` in the form), or None; 404 when
+    it is not one of this case's."""
+    from ipcase.portal.models import PortalRequest
+
+    ident = _int(request.form.get("portal_request"))
+    if not request.form.get("portal_request"):
+        return None
+    online = db.session.get(PortalRequest, ident) if ident else None
+    if online is None or online.case_id != case.id:
+        abort(404)
+    return online
 
 
 def _step_form(t: Any, case: Case) -> Any:

@@ -79,6 +79,21 @@ RequestKind.set_labels(
 )
 
 
+#: the procedural step staff take from an online request, per channel: taking it from the request
+#: carries the request's time of receipt and marks the request handled with a link to the step
+REQUEST_STEPS: dict[tuple[str, str], str] = {
+    ("adjudication", RequestKind.deficiency_answer): "cure",
+    ("adjudication", RequestKind.defence): "receive_defence",
+    ("adjudication", RequestKind.withdrawal): "cancel_case",
+    ("adjudication", RequestKind.hearing_change): "reschedule_hearing",
+    ("mediation", RequestKind.defence): "receive_statement",
+    ("mediation", RequestKind.withdrawal): "withdraw",
+    ("station", RequestKind.deficiency_answer): "supplement",
+    ("station", RequestKind.defence): "receive_response",
+    ("station", RequestKind.withdrawal): "withdraw",
+}
+
+
 class PortalRequest(TimestampMixin, db.Model):
     """Something a party sent online: staff see it on the case page and act through the workflow."""
 
@@ -109,6 +124,11 @@ class PortalRequest(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<PortalRequest {self.id} case={self.case_id} {self.kind}>"
+
+    @property
+    def step_action(self) -> str | None:
+        """The workflow step this request is answered by, if the channel has one."""
+        return REQUEST_STEPS.get((str(self.case.channel), str(self.kind)))
 
 
 class SatisfactionSurvey(TimestampMixin, db.Model):

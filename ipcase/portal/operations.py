@@ -310,6 +310,44 @@ def mark_request_handled(request: PortalRequest, *, actor: User) -> None:
     record(request.case, "portal.request_handled", actor=actor, data={"name": request.party.name})
 
 
+def take_step_from_request(
+    request: PortalRequest, action: str, *, actor: User, reason: str, details: dict[str, Any]
+) -> Any:
+    """Take the step that answers an online request, at the request's time of receipt, and mark
+    the request handled with a link to the step's timeline entry: one act closes both."""
+    from ipcase.cases.models import TimelineEntry
+    from ipcase.channels.registry import get_channel
+    from ipcase.channels.workflow import take
+
+    if request.handled_at is not None:
+        raise DomainError(_l("This online request has already been handled."))
+    if request.step_action != action:
+        raise DomainError(_l("This step does not answer that online request."))
+    case = request.case
+    taken = take(
+        get_channel(case.channel).workflow,
+        case,
+        action,
+        actor=actor,
+        reason=reason or request.text,
+        at=request.created_at,
+        details=details,
+    )
+    db.session.flush()
+    entry = db.session.scalars(
+        sa.select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == "case.transition")
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    ).one()
+    request.handled_at = clock.now()
+    request.handled_by = actor
+    request.timeline_entry_id = entry.id
+    db.session.flush()
+    record(case, "portal.request_handled", actor=actor, data={"name": request.party.name})
+    return taken
+
+
 # -- satisfaction survey -------------------------------------------------------------------------------------
 
 

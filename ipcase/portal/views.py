@@ -781,6 +781,30 @@ def staff_handle_request(request_id: int) -> Any:
     return redirect(url_for("cases.show_case", case_id=case.id) + "#portal")
 
 
+def _request_steps(case: Case, requests: list[PortalRequest]) -> dict[int, tuple[Any, Any]]:
+    """For each unhandled request whose step the user may take now: (the step, its form, with the
+    request's text as the summary where the step asks for one). Taken from the request, the step
+    carries the request's time of receipt and marks the request handled."""
+    from ipcase.channels.forms import StepForm
+    from ipcase.channels.registry import get_channel
+    from ipcase.channels.workflow import available
+
+    workflow = get_channel(case.channel).workflow
+    if workflow is None:
+        return {}
+    may = {t.action: t for t in available(workflow, case, current_user)}
+    found = {}
+    for r in requests:
+        t = may.get(r.step_action or "")
+        if r.handled_at is None and t is not None:
+            form = (t.form or StepForm)(formdata=None)
+            form.prepare(case)
+            if "summary" in form and not form.summary.data:
+                form.summary.data = r.text
+            found[r.id] = (t, form)
+    return found
+
+
 @bp.app_context_processor
 def staff_panel() -> dict[str, Any]:
     """``portal_staff_panel(case)`` for ``portal/_staff_access.html`` on the case page."""
@@ -801,6 +825,7 @@ def staff_panel() -> dict[str, Any]:
             "requests": requests,
             "issue_form": _issue_form(case),
             "handled_form": HandledForm(),
+            "steps": _request_steps(case, requests),
         }
 
     return {"portal_staff_panel": portal_staff_panel}
