@@ -430,3 +430,13 @@ def test_lifting_decision_takes_the_lift_steps_day_and_reasons(injunction, users
             actor=users["director"],
         )
     assert [f for f, _ in refused.value.reasons] == ["lifted_on"]
+
+
+def test_prepare_page_before_the_decision_step_says_which_step_comes_first(app, injunction, users, client_as, text):
+    take(INJUNCTION, injunction, "start_review", actor=users["examiner"])
+    db.session.commit()
+    client = client_as("director")
+    r = client.get(f"/cases/{injunction.id}/documents/injunction_decision")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{injunction.id}#documents")
+    page = html.unescape(text(client.get(r.headers["Location"])))
+    assert "take “Grant the injunction (行政禁令决定) / Refuse the application” first" in page
