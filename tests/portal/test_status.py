@@ -226,7 +226,15 @@ def test_correction_reasons_are_shown_to_the_requester(client_as, text, case_wit
     case, codes = case_with_codes
     frozen_now(NOW)
     workflow = get_channel(case.channel).workflow
-    take(workflow, case, "request_correction", actor=users["examiner"], reason="请补充专利登记簿副本", at=NOW)
+    take(
+        workflow,
+        case,
+        "request_correction",
+        actor=users["examiner"],
+        reason="请补充专利登记簿副本",
+        at=NOW,
+        details={"cure_by": date(2026, 12, 9)},
+    )
     commit()
     with force_locale("en"):
         latest = public_events(case)[0].text
