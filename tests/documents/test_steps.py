@@ -440,3 +440,17 @@ def test_prepare_page_before_the_decision_step_says_which_step_comes_first(app, 
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{injunction.id}#documents")
     page = html.unescape(text(client.get(r.headers["Location"])))
     assert "take “Grant the injunction (行政禁令决定) / Refuse the application” first" in page
+
+
+def test_every_numbered_list_is_numbered_once(app, case):
+    """The same rule for the deficiencies, the decision's orders and the measures: the
+    document's 一、二、 replace the user's own numbers."""
+    from ipcase.documents import render
+    from ipcase.documents.registry import get_kind
+    from ipcase.documents.snapshots import build_snapshot
+
+    fields = {"addressee": case.requesters[0].id, "defects": "1. 缺少证据目录\n（2）缺少签章", "cure_by": "2026-12-09"}
+    snap = build_snapshot(case, get_kind("deficiency_notice"), fields, issued_on=date(2026, 11, 24))
+    out = render.render_html("deficiency_notice", snap)
+    assert "一、缺少证据目录" in out and "二、缺少签章" in out
+    assert "一、1." not in out and "二、（2）" not in out
