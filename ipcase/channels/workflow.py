@@ -46,6 +46,12 @@ def period_over(rule_ids: Iterable[str], message: Any) -> Guard:
     return guard
 
 
+def period_running(rule_ids: Iterable[str], message: Any) -> Guard:
+    """A guard: the step answers a period, so one of these must still be running on the case."""
+    over = period_over(rule_ids, message)
+    return lambda case: None if over(case) else message
+
+
 def required_detail(details: dict[str, Any], key: str, message: Any) -> str:
     """A step's text detail that must not be blank (stripped in place), or a refusal on that field."""
     value = str(details.get(key) or "").strip()

@@ -105,6 +105,20 @@ def _demand_run_out(case, users, state):
     _latest(case, "adj.performance_demand").state = DeadlineState.breached
 
 
+def _advisory_window_passed(case, users, state):
+    _start(case, users, "adj.advisory_after_receipt").state = DeadlineState.breached
+
+
+def _advisory_requested(case, users, state):
+    _advisory_window_passed(case, users, state)
+    _as_if_taken(case, users, "request_advisory_opinion")
+
+
+def _rightholder_may_apply(case, users, state):
+    _decided(case, users, state)
+    _start(case, users, "adj.rightholder_enforcement")
+
+
 def _set(**values):
     def arrange(case, users, state):
         for name, value in values.items():
@@ -112,6 +126,9 @@ def _set(**values):
 
     return arrange
 
+
+#: the warned person's demand to the right holder, recorded in any open state ([85]13)
+WARNING_DEMAND = {"record_warning_demand_received", "record_warning_demand_sent"}
 
 #: how to meet each guarded step's condition, which the test first sees refused
 ARRANGE = {
@@ -132,6 +149,18 @@ ARRANGE = {
         c, u["expert"], AssignmentRole.tech_investigator, actor=u["director"]
     ),
     "record_joinder": _docketed_then_party_added,
+    # issue 12: steps that answer a period wait for it
+    "record_warning_answered": lambda c, u, s: _start(c, u, "adj.advisory_after_receipt"),
+    "request_advisory_opinion": _advisory_window_passed,
+    "give_advisory_opinion": _advisory_requested,
+    "change_request_major": _set(is_major=True),
+    "record_collection": lambda c, u, s: _start(c, u, "adj.collect_preserved"),
+    "notify_tech_investigator": lambda c, u, s: assign_staff(
+        c, u["expert"], AssignmentRole.tech_investigator, actor=u["director"]
+    ),
+    "receive_hearing_reply": lambda c, u, s: _start(c, u, "adj.hearing_reply"),
+    "publish_change": lambda c, u, s: _start(c, u, "adj.publication_of_change"),
+    "record_rightholder_enforcement": _rightholder_may_apply,
     "end_settlement": lambda c, u, s: _exclusion(c, u, ExclusionKind.settlement),
     "serve_performance_demand": _windows_passed,
     "waive_period": lambda c, u, s: _start(c, u, "adj.evidence_period"),
@@ -276,8 +305,8 @@ def test_every_allowed_move(case, users, state, action):
 @pytest.mark.parametrize(
     ("username", "may"),
     [
-        ("examiner", {"request_correction", "docket"}),
-        ("director", {"request_correction", "refuse_docketing", "docket"}),
+        ("examiner", {"request_correction", "docket"} | WARNING_DEMAND),
+        ("director", {"request_correction", "refuse_docketing", "docket", "mark_major"} | WARNING_DEMAND),
         ("mediator", set()),
         ("station", set()),
         ("expert", set()),
@@ -290,7 +319,7 @@ def test_who_may_act_on_a_new_request(case, users, username, may):
 
 
 #: what the examiner may do once the defence is in (the evidence stage, nothing pending)
-EXAMINER_IN_EVIDENCE = {
+EXAMINER_IN_EVIDENCE = WARNING_DEMAND | {
     "forward_defence",
     "receive_jurisdiction_objection",
     "notify_officials",
@@ -313,7 +342,7 @@ EXAMINER_IN_EVIDENCE = {
     ("username", "may"),
     [
         ("examiner", EXAMINER_IN_EVIDENCE),
-        ("director", EXAMINER_IN_EVIDENCE | {"cancel_case"}),
+        ("director", EXAMINER_IN_EVIDENCE | {"cancel_case", "mark_major"}),
         ("mediator", set()),
         ("station", set()),
         ("expert", set()),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.operations import assign_staff
 from ipcase.channels.adjudication.states import AdjudicationState as S
+from ipcase.channels.adjudication.states import DecisionOutcome
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.injunctions.states import InjunctionState as IS
 from ipcase.channels.injunctions.workflow import WORKFLOW as INJUNCTIONS
@@ -23,7 +24,7 @@ from ipcase.core.errors import DomainError
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import can_decide_extension, decide_extension, request_extension, start_deadline
-from ipcase.deadlines.triggers import owned_events, record_event, recordable_events
+from ipcase.deadlines.triggers import owned_events, recordable_events
 from ipcase.extensions import db
 from tests import factories
 
@@ -108,7 +109,8 @@ def test_release_of_preserved_evidence_starts_the_three_months_to_collect(case, 
     go(WORKFLOW, case, users, "release_preservation", details={})
     period = one(case, "adj.collect_preserved")
     assert period.due_on == date(2027, 2, 24) and period.state == DeadlineState.running
-    assert "preserved_items_collected" in recordable_events("adjudication")
+    go(WORKFLOW, case, users, "record_collection")
+    assert one(case, "adj.collect_preserved").state == DeadlineState.met
 
 
 def test_assigning_a_technical_investigator_starts_the_three_days_to_tell_the_parties(case, users):
@@ -146,6 +148,9 @@ def test_the_right_holders_six_months_follow_the_offices_three(case, users):
     assert period.due_on == date(2027, 4, 8) and period.state == DeadlineState.running
     assert sweep(NOW + timedelta(minutes=1))["breached"] == 0  # and never twice
     assert len(periods(case, "adj.rightholder_enforcement")) == 1
+    put(case, S.closed_decided, outcome=DecisionOutcome.infringement_found)
+    go(WORKFLOW, case, users, "record_rightholder_enforcement")
+    assert one(case, "adj.rightholder_enforcement").state == DeadlineState.met
 
 
 def test_the_defence_extension_is_decided_by_the_panel_leader(case, users):
@@ -191,13 +196,36 @@ def test_an_ordinary_case_does_not_restart(case, users):
     assert one(case, "adj.time_limit").state == DeadlineState.running
 
 
-def test_the_advisory_opinion_window_is_recorded_by_the_event_recorder(case, users):
-    """[85]13: no step records the warned person's written demand; the recorder does."""
-    assert {"warning_demand_received", "warning_demand_sent"} <= set(recordable_events("adjudication"))
-    record_event(case, "warning_demand_received", at=NOW, actor=users["examiner"])
-    record_event(case, "warning_demand_sent", at=NOW - timedelta(hours=1), actor=users["examiner"])
-    assert one(case, "adj.advisory_after_receipt").due_on == date(2026, 12, 24)
+def test_the_advisory_opinion_waits_for_the_right_holders_window(case, users):
+    """[85]13: the demand's receipt gives the right holder 1 month, its sending 2 months; the
+    opinion is asked only once a window passed unanswered, and then answered."""
+    assert why_not(WORKFLOW, case, "request_advisory_opinion", users["director"])  # no demand yet
+    go(WORKFLOW, case, users, "record_warning_demand_received")
+    go(WORKFLOW, case, users, "record_warning_demand_sent", at=NOW - timedelta(hours=1))
+    receipt = one(case, "adj.advisory_after_receipt")
+    assert receipt.due_on == date(2026, 12, 24) and receipt.basis.endswith("第十三条")
     assert one(case, "adj.advisory_after_sending").due_on == date(2027, 1, 25)
+    assert why_not(WORKFLOW, case, "request_advisory_opinion", users["director"])  # still running
+    receipt.state = DeadlineState.breached  # the month ran out unanswered
+    one(case, "adj.advisory_after_sending").state = DeadlineState.breached
+    db.session.flush()
+    go(WORKFLOW, case, users, "request_advisory_opinion")
+    assert why_not(WORKFLOW, case, "request_advisory_opinion", users["director"])  # once
+    go(WORKFLOW, case, users, "give_advisory_opinion")
+    assert why_not(WORKFLOW, case, "give_advisory_opinion", users["director"])
+
+
+def test_a_right_holder_who_answers_the_demand_meets_its_window(case, users):
+    go(WORKFLOW, case, users, "record_warning_demand_received")
+    go(WORKFLOW, case, users, "record_warning_answered")
+    assert one(case, "adj.advisory_after_receipt").state == DeadlineState.met
+    assert why_not(WORKFLOW, case, "request_advisory_opinion", users["director"])
+
+
+@pytest.mark.parametrize("channel", ["adjudication", "mediation", "injunction"])
+def test_every_new_event_has_its_step(app, channel):
+    """Only the procedure stops a clock (issue 10): the recorder is offered on no case."""
+    assert recordable_events(channel) == []
 
 
 # -- mediation --------------------------------------------------------------------------------
@@ -242,10 +270,17 @@ def test_an_ownership_agreement_starts_the_cnipa_duties(mediation, users):
     assert one(mediation, "med.ownership_resume_request").due_on == date(2026, 12, 9)
     assert one(mediation, "med.ownership_copy_documents").due_on == date(2026, 12, 1)
     assert one(mediation, "med.payment_due").due_on == date(2026, 12, 24)
-    for event in ("cnipa_suspended", "cnipa_resumption_requested", "documents_copied_to_cnipa"):
-        assert event in recordable_events("mediation")
-    record_event(mediation, "cnipa_suspended", at=NOW, actor=users["mediator"])
+    go(MEDIATION, mediation, users, "record_cnipa_suspension", who="mediator")
     assert one(mediation, "med.cnipa_resumption").due_on == date(2027, 11, 24)
+    for action, rule_id in [
+        ("record_cnipa_resumption_request", "med.ownership_resume_request"),
+        ("copy_documents_to_cnipa", "med.ownership_copy_documents"),
+        ("record_cnipa_resumed", "med.cnipa_resumption"),
+        ("record_payment", "med.payment_due"),
+    ]:
+        go(MEDIATION, mediation, users, action, who="mediator")
+        assert one(mediation, rule_id).state == DeadlineState.met, action
+        assert why_not(MEDIATION, mediation, action, users["mediator"]), action  # answered: not again
 
 
 def test_an_ordinary_agreement_without_payment_starts_no_reminder(mediation, users):
@@ -256,6 +291,7 @@ def test_an_ordinary_agreement_without_payment_starts_no_reminder(mediation, use
     go(MEDIATION, mediation, users, "reach_agreement", details=details, who="mediator")
     assert periods(mediation, "med.payment_due") == []
     assert periods(mediation, "med.ownership_resume_request") == []
+    assert why_not(MEDIATION, mediation, "record_cnipa_suspension", users["mediator"])  # not an ownership dispute
 
 
 # -- injunctions ------------------------------------------------------------------------------
@@ -303,3 +339,8 @@ def test_the_grant_and_its_service_start_the_injunctions_periods(injunction, use
         who="examiner",
     )
     assert one(injunction, "inj.review_application").state == DeadlineState.met
+    put(injunction, IS.served)
+    go(INJUNCTIONS, injunction, users, "record_follow_on_filing", who="examiner")
+    go(INJUNCTIONS, injunction, users, "request_renewal", who="examiner")
+    assert one(injunction, "inj.follow_on_filing").state == DeadlineState.met
+    assert one(injunction, "inj.renewal").state == DeadlineState.met

@@ -48,6 +48,7 @@ from ipcase.channels.workflow import (
     docketing_decided,
     mark_docketed,
     period_over,
+    period_running,
     records,
     waive_period,
 )
@@ -81,6 +82,8 @@ FACT_FINDING = BEFORE_HEARING_ENDS | {S.heard}
 EVIDENCE_STAGES = frozenset({S.served, S.defence_period, S.evidence, S.hearing_scheduled})
 #: a decision has been made and the file is closed
 DECIDED = frozenset({S.closed_decided, S.published, S.litigated, S.enforcement_requested})
+#: where a warned person's demand and the advisory opinion are recorded ([85]13): any open state
+ADVISORY_STAGES = frozenset({S.received, S.deficient}) | HEARING_STAGES
 #: the decision's follow-up: service, demand, enforcement ([85]80)
 AFTER_DECISION = frozenset({S.closed_decided, S.published})
 
@@ -818,14 +821,45 @@ def restart_major_time_limit(case: Case, actor: User | None, at: datetime, befor
     _restart(case, "adj.major_time_limit", "adj.major_time_limit", actor, at, _l("Request changed ([68]22)"))
 
 
-def period_running(rule_ids: tuple[str, ...], message: Any) -> Any:
-    """A guard: the step answers a period, so one of these must be running on the case."""
-    from ipcase.channels.workflow import period_over
+def advisory_window_over(case: Case) -> Any:
+    """[85]13: the warned person may ask for an advisory opinion once the right holder let a
+    window (1 month from receipt of the demand, 2 months from its sending) pass."""
+    windows = db.session.scalars(
+        sa.select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.rule_id.in_(("adj.advisory_after_receipt", "adj.advisory_after_sending")),
+        )
+    ).all()
+    if not windows:
+        return _l("Record first the written demand (催告) to the right holder ([85]13).")
+    if any(d.state == DeadlineState.met for d in windows):
+        return _l("The right holder withdrew the warning or filed: no advisory opinion is asked ([85]13).")
+    if all(d.state in OPEN_STATES for d in windows):
+        return _l("The right holder's time to answer the demand has not run out yet ([85]13).")
+    return None
 
-    over = period_over(rule_ids, message)
-    return lambda case: None if over(case) else message
+
+def advisory_opinion_pending(case: Case) -> Any:
+    if not _pending(case, ("request_advisory_opinion",), ("give_advisory_opinion",)):
+        return _l("No advisory opinion has been asked for.")
+    return None
 
 
+def no_advisory_request(case: Case) -> Any:
+    if _steps_taken(case, "request_advisory_opinion"):
+        return _l("An advisory opinion has already been asked for.")
+    return None
+
+
+warning_unanswered = period_running(
+    ("adj.advisory_after_receipt", "adj.advisory_after_sending"),
+    _l("No written demand (催告) awaits the right holder's answer ([85]13)."),
+)
+items_to_collect = period_running(("adj.collect_preserved",), _l("No released items await collection."))
+rightholder_may_apply = period_running(
+    ("adj.rightholder_enforcement",),
+    _l("The right holder applies once the office's 3 months have passed without its application ([85]80)."),
+)
 hearing_reply_awaited = period_running(
     ("adj.hearing_reply",), _l("No hearing reply slip is awaited: the hearing notice starts its 3 days.")
 )
@@ -1028,6 +1062,52 @@ TRANSITIONS: tuple[Transition, ...] = (
         kind=EntryKind.negative,
     ),
     T("cure", _l("Correction received"), frozenset({S.deficient}), S.received, OFFICE, event="request_received"),
+    # -- advisory opinion after a warning ([85]13, A0) ---------------------------------------------
+    T(
+        "record_warning_demand_received",
+        _l("Warned person's written demand (催告) received by the right holder"),
+        ADVISORY_STAGES,
+        None,
+        OFFICE,
+        event="warning_demand_received",
+        needs_reason=True,
+    ),
+    T(
+        "record_warning_demand_sent",
+        _l("Warned person's written demand (催告) sent to the right holder"),
+        ADVISORY_STAGES,
+        None,
+        OFFICE,
+        event="warning_demand_sent",
+        needs_reason=True,
+    ),
+    T(
+        "record_warning_answered",
+        _l("Right holder withdrew the warning or filed a request"),
+        ADVISORY_STAGES,
+        None,
+        OFFICE,
+        event="warning_answered",
+        guards=(warning_unanswered,),
+    ),
+    T(
+        "request_advisory_opinion",
+        _l("Advisory opinion requested (咨询意见)"),
+        ADVISORY_STAGES,
+        None,
+        OFFICE,
+        guards=(advisory_window_over, no_advisory_request),
+        needs_reason=True,
+    ),
+    T(
+        "give_advisory_opinion",
+        _l("Advisory opinion given"),
+        ADVISORY_STAGES,
+        None,
+        OFFICE,
+        guards=(advisory_opinion_pending,),
+        needs_reason=True,
+    ),
     T(
         "mark_major",
         _l("Major case of national impact (重大专利侵权纠纷)"),
@@ -1336,6 +1416,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         apply=release_preservation,
     ),
     T(
+        "record_collection",
+        _l("Released items collected by their owner"),
+        HEARING_STAGES | {S.suspended, S.closed_mediated, S.closed_cancelled} | DECIDED,
+        None,
+        OFFICE,
+        event="preserved_items_collected",
+        guards=(items_to_collect,),
+    ),
+    T(
         "receive_tech_opinion",
         _l("Technical investigator's opinion received"),
         FACT_FINDING | {S.deliberation},
@@ -1638,6 +1727,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(infringement_established, demand_period_run_out),
         documents=("enforcement_application",),
         apply=apply_for_enforcement,
+    ),
+    T(
+        "record_rightholder_enforcement",
+        _l("Right holder applied for court enforcement"),
+        AFTER_DECISION,
+        None,
+        OFFICE,
+        event="rightholder_enforcement_applied",
+        guards=(infringement_established, rightholder_may_apply),
     ),
     T(
         "record_correction",

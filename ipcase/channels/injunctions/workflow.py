@@ -32,7 +32,7 @@ from ipcase.channels.injunctions import forms as f
 from ipcase.channels.injunctions.models import InjunctionCase, InjunctionCheck
 from ipcase.channels.injunctions.states import CLOSED, MAX_DURATION_DAYS, Compliance, LiftGround, expiry_day
 from ipcase.channels.injunctions.states import InjunctionState as S
-from ipcase.channels.workflow import Transition, Workflow, choice_detail, records, required_detail
+from ipcase.channels.workflow import Transition, Workflow, choice_detail, period_running, records, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.models import Deadline
@@ -89,6 +89,9 @@ def expiry_reached(case: Case) -> Any:
         return _l("The injunction is in force until %(day)s.", day=expires_on.isoformat())
     return None
 
+
+renewal_window = period_running(("inj.renewal",), _l("No injunction awaits renewal."))
+follow_on_awaited = period_running(("inj.follow_on_filing",), _l("No follow-on request or lawsuit is awaited."))
 
 # -- applying the details of a step: each may refuse with a DomainError ------------------------
 
@@ -272,6 +275,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         kind=EntryKind.negative,
     ),
     T(
+        "record_follow_on_filing",
+        _l("Follow-on request or lawsuit filed by the applicant"),
+        IN_FORCE,
+        None,
+        OFFICE,
+        event="main_case_filed",
+        guards=(follow_on_awaited,),
+    ),
+    T(
+        "request_renewal",
+        _l("Renewal of the injunction requested"),
+        IN_FORCE,
+        None,
+        OFFICE,
+        event="renewal_requested",
+        guards=(renewal_window,),
+        needs_reason=True,
+    ),
+    T(
         "lift",
         _l("Lift the injunction"),
         frozenset({S.granted, S.served}),
@@ -332,7 +354,4 @@ def link_main_case(injunction: InjunctionCase, main_case: Case, actor: User) -> 
     injunction.main_case_id = main_case.id
     db.session.flush()
     record(injunction, "case.updated", actor=actor, data={"fields": ["main_case"]})
-    from ipcase.deadlines.operations import meet_deadlines
-
-    meet_deadlines(injunction, "main_case_filed", actor=actor)  # the follow-on request is filed
     return injunction

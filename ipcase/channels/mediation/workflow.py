@@ -42,6 +42,7 @@ from ipcase.channels.workflow import (
     docketing_decided,
     mark_docketed,
     period_over,
+    period_running,
     records,
     required_detail,
 )
@@ -102,6 +103,32 @@ statement_period_over = period_over(
     _l("The respondent may still file a statement; wait for the period to end or record the statement."),
 )
 
+
+def ownership_dispute(case: Case) -> Any:
+    """An ownership dispute ([85]70): docketed as one, or requested as one."""
+    docketed_as_ownership = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.rule_id == "med.ownership_time_limit")
+    )
+    if docketed_as_ownership or str(getattr(case, "subject", "") or "") == "ownership":
+        return None
+    return _l("Only an ownership dispute suspends and resumes CNIPA's procedure ([85]70).")
+
+
+resumption_to_request = period_running(
+    ("med.ownership_resume_request",), _l("No agreement in an ownership dispute awaits CNIPA's resumption.")
+)
+documents_to_copy = period_running(("med.ownership_copy_documents",), _l("No documents await copying to CNIPA."))
+cnipa_suspension_running = period_running(
+    ("med.cnipa_resumption",), _l("Record first that CNIPA suspended its procedure.")
+)
+payment_awaited = period_running(("med.payment_due",), _l("The agreement sets no payment date still awaited."))
+
+#: after docketing, with the agreement and its follow-up, and once closed
+AFTER_DOCKETING = MEDIATING | {S.agreement_reached, S.confirmation_pending, S.closed_agreed, S.closed_failed}
+AFTER_AGREEMENT = frozenset({S.agreement_reached, S.confirmation_pending, S.closed_agreed})
+
 # -- effects ------------------------------------------------------------------------------------
 
 
@@ -140,12 +167,7 @@ def ownership_agreement(case: Case, actor: User | None, at: datetime, before: st
     the office copies the documents to CNIPA within 5 working days ([85]70, [IR]103)."""
     from ipcase.deadlines.triggers import fire
 
-    docketed_as_ownership = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Deadline)
-        .where(Deadline.case_id == case.id, Deadline.rule_id == "med.ownership_time_limit")
-    )
-    if docketed_as_ownership or str(getattr(case, "subject", "") or "") == "ownership":
+    if ownership_dispute(case) is None:
         fire(case, "ownership_agreement_effective", at=at, actor=actor)
 
 
@@ -540,6 +562,53 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         kind=EntryKind.negative,
         apply=follow_up_refused,
+    ),
+    # -- ownership disputes and CNIPA ([85]70, [IR]103); the agreement's payment date ---------------
+    T(
+        "record_cnipa_suspension",
+        _l("CNIPA suspended its procedure (中止)"),
+        AFTER_DOCKETING,
+        None,
+        STAFF,
+        event="cnipa_suspended",
+        guards=(ownership_dispute,),
+    ),
+    T(
+        "record_cnipa_resumption_request",
+        _l("Parties asked CNIPA to resume its procedure"),
+        AFTER_AGREEMENT,
+        None,
+        STAFF,
+        event="cnipa_resumption_requested",
+        guards=(resumption_to_request,),
+    ),
+    T(
+        "copy_documents_to_cnipa",
+        _l("Mediation documents copied to CNIPA"),
+        AFTER_AGREEMENT,
+        None,
+        STAFF,
+        event="documents_copied_to_cnipa",
+        guards=(documents_to_copy,),
+    ),
+    T(
+        "record_cnipa_resumed",
+        _l("CNIPA resumed its procedure"),
+        AFTER_DOCKETING,
+        None,
+        STAFF,
+        event="cnipa_resumed",
+        guards=(cnipa_suspension_running,),
+    ),
+    T(
+        "record_payment",
+        _l("Payment under the agreement made"),
+        AFTER_AGREEMENT,
+        None,
+        STAFF,
+        event="payment_made",
+        guards=(payment_awaited,),
+        kind=EntryKind.positive,
     ),
     # -- after a failed or refused mediation -----------------------------------------------------
     T(
