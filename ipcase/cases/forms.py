@@ -182,6 +182,14 @@ class CaseDetailsFields(Form):
     # channel-specific
     requests = TextAreaField(_l("Requests"), validators=[Length(max=TEXT_MAX)], filters=[_strip])
     accused_product = StringField(_l("Accused product"), validators=[Length(max=200)], filters=[_strip])
+    infringement_known_on = DateField(
+        _l("Right holder knew of the infringement on"),
+        description=_l(
+            "When the right holder knew or should have known of the act and the infringer: the 3-year "
+            "limitation ([85]19) is shown from this day, as information (a late request may still be heard)."
+        ),
+        validators=[Optional()],
+    )
     # checked in validate_mediation_type: required for mediation only, absent from other channels' posts
     mediation_type = SelectField(
         _l("Mediation type"), choices=opts(BLANK + MediationType.choices()), validate_choice=False
@@ -219,6 +227,10 @@ class CaseDetailsFields(Form):
     def validate_received_at(self, field: Any) -> None:
         if field.data and clock.from_local(field.data) > clock.now():
             raise ValidationError(_l("The time of receipt cannot be in the future."))
+
+    def validate_infringement_known_on(self, field: Any) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("This day cannot be in the future."))
 
     def validate_mediation_type(self, field: Any) -> None:
         if field.data and field.data not in set(MediationType):
@@ -270,6 +282,7 @@ class CaseDetailsFields(Form):
         channel_data = {
             "requests": self.requests.data or "",
             "accused_product": self.accused_product.data or "",
+            "infringement_known_on": self.infringement_known_on.data,
             "mediation_type": self.mediation_type.data or None,
             "subject": self.subject.data or None,
             "infringement_decision_no": self.infringement_decision_no.data or "",

@@ -68,7 +68,7 @@ RIGHT_FIELDS = (
 CASE_FIELDS = ("title", "summary", "source", "jurisdiction_basis", "received_at")
 #: channel-specific fields, by channel
 CHANNEL_FIELDS: dict[Channel, tuple[str, ...]] = {
-    Channel.adjudication: ("requests", "accused_product"),
+    Channel.adjudication: ("requests", "accused_product", "infringement_known_on"),
     Channel.mediation: (
         "mediation_type",
         "subject",

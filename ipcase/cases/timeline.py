@@ -231,6 +231,7 @@ FIELD_LABELS: dict[str, Any] = {
     "requests": _l("Requests"),
     "main_case": _l("Main adjudication case"),
     "accused_product": _l("Accused product"),
+    "infringement_known_on": _l("Right holder knew of the infringement on"),
     "mediation_type": _l("Mediation type"),
     "claimed_amount": _l("Amount claimed"),
     "referring_court_case_no": _l("Referring court case number"),

@@ -9,7 +9,7 @@ service record records (:func:`owned_events`) is recorded by that step, never by
 recorder (:func:`record_event`), which offers only the events no step records."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -182,6 +182,32 @@ def assignment_event(case: Case, event: str, *, actor: User | None) -> list[Dead
     """A staff assignment that starts periods: the parties are told of a technical investigator
     within 3 days of the assignment ([TI])."""
     return fire(case, event, at=clock.now(), actor=actor)
+
+
+@dataclass(frozen=True)
+class Information:
+    """A period shown as information, never a clock (``Rule.is_clock`` False)."""
+
+    known_on: date
+    due: date
+    basis: str
+    tag: str
+    is_provisional: bool
+
+
+def information_period(rule_id: str, from_day: date | None) -> Information | None:
+    """Where ``rule_id`` (the 3-year limitation) ends when counted from ``from_day``, on the
+    working calendar (P1–P3), or None without a day."""
+    from ipcase.deadlines.engine import due_result, end_of_day
+    from ipcase.deadlines.rules import get_rule
+    from ipcase.deadlines.service import load_calendar
+
+    if from_day is None:
+        return None
+    rule = get_rule(rule_id, from_day)
+    # the day itself is the event: the period runs from the next day (P1)
+    result = due_result(load_calendar(), rule, started_at=end_of_day(from_day), length=rule.length, today=clock.today())
+    return Information(from_day, result.due, rule.basis, rule.tag, result.is_provisional)  # type: ignore[arg-type]
 
 
 def recordable_events(channel: str) -> list[str]:

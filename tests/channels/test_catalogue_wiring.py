@@ -344,3 +344,28 @@ def test_the_grant_and_its_service_start_the_injunctions_periods(injunction, use
     go(INJUNCTIONS, injunction, users, "request_renewal", who="examiner")
     assert one(injunction, "inj.follow_on_filing").state == DeadlineState.met
     assert one(injunction, "inj.renewal").state == DeadlineState.met
+
+
+# -- the 3-year limitation, as information on the case ([85]19) --------------------------------
+
+
+def test_the_limitation_is_shown_from_the_day_the_right_holder_knew(app, users):
+    from tests.cases.helpers import make_client_as
+
+    c = factories.create_case(
+        Channel.adjudication,
+        actor=users["examiner"],
+        received_at=NOW - timedelta(days=1),
+        channel_data={"infringement_known_on": date(2024, 2, 29)},
+    )
+    db.session.commit()
+    info = c.limitation
+    # 29 February 2024 + 3 years: 28 February 2027, a Sunday → Monday 1 March (P1–P3)
+    assert (info.due, info.tag) == (date(2027, 3, 1), "V") and info.basis.endswith("第十九条")
+    assert periods(c, "adj.limitation") == []  # information, never a clock
+    page = make_client_as(app, "examiner", "en").get(f"/cases/{c.id}").get_data(as_text=True)
+    assert "Limitation of the request" in page and "2027-03-01" in page and "not a deadline" in page
+
+
+def test_no_limitation_without_the_day(case):
+    assert case.limitation is None

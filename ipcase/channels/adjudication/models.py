@@ -1,6 +1,7 @@
 """Adjudication-specific case data."""
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,6 +51,14 @@ class AdjudicationCase(Case):
     #: when the right holder knew or should have known of the act and the infringer: the 3-year
     #: limitation ([85]19, "adj.limitation") is shown from it, as information, never a clock
     infringement_known_on: Mapped[date | None]
+
+    @property
+    def limitation(self) -> Any:
+        """The 3-year limitation ([85]19) from ``infringement_known_on``, as information."""
+        from ipcase.deadlines.triggers import information_period
+
+        return information_period("adj.limitation", self.infringement_known_on)
+
     #: what the decision found ([85]31)
     outcome: Mapped[DecisionOutcome | None] = mapped_column(enum_type(DecisionOutcome))
 
