@@ -801,6 +801,10 @@ def _request_steps(case: Case, requests: list[PortalRequest]) -> dict[int, tuple
             form.prepare(case)
             if "summary" in form and not form.summary.data:
                 form.summary.data = r.text
+            if "party" in form:  # who asked (e.g. to move the hearing) and when the request came
+                form.party.data = r.party_id
+            if "requested_on" in form:
+                form.requested_on.data = clock.local_day(r.created_at)
             found[r.id] = (t, form)
     return found
 

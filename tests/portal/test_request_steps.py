@@ -142,3 +142,16 @@ def test_refused_request_steps_change_nothing(app, create_case, users, frozen_no
     again = web.post(f"/cases/{case.id}/actions/receive_defence", data={"portal_request": str(online.id)})
     assert again.status_code == 302
     assert snapshot() == after
+
+
+def test_a_hearing_change_request_opens_the_reschedule_step_prefilled(app, create_case, users, frozen_now, text):
+    case, online, received = _sent(
+        create_case, users, Channel.adjudication, RequestKind.hearing_change, "hearing_scheduled", "cdip", frozen_now
+    )
+    page = text(make_client_as(app, "examiner").get(f"/cases/{case.id}"))
+    start = page.index(f'id="request-{online.id}-step"')
+    form = page[page.rindex("<form", 0, start) :]
+    form = form[: form.index("</form>")]
+    assert "/actions/reschedule_hearing" in form
+    assert f'<option selected value="{online.party_id}">' in form
+    assert f'value="{clock.local_day(received).isoformat()}"' in form
