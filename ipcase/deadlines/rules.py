@@ -321,7 +321,8 @@ RULES: tuple[Rule, ...] = (
         f"{M85}第十三条",
         "V",
         purpose="warning_answered",
-        is_party_period=True,
+        # the warned person's route to an advisory opinion, not a window of the proceedings:
+        # a decision on the case does not cut it short
     ),
     Rule(
         "adj.advisory_after_sending",
@@ -333,7 +334,8 @@ RULES: tuple[Rule, ...] = (
         f"{M85}第十三条",
         "V",
         purpose="warning_answered",
-        is_party_period=True,
+        # the warned person's route to an advisory opinion, not a window of the proceedings:
+        # a decision on the case does not cut it short
     ),
     Rule(
         "adj.limitation",

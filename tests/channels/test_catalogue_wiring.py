@@ -369,3 +369,11 @@ def test_the_limitation_is_shown_from_the_day_the_right_holder_knew(app, users):
 
 def test_no_limitation_without_the_day(case):
     assert case.limitation is None
+
+
+def test_the_advisory_window_does_not_hold_up_the_decision(case, users):
+    """The warned person's route to an opinion is no window of the proceedings: a deciding step
+    does not wait for it (the defence resubmission does)."""
+    put(case, S.evidence)
+    go(WORKFLOW, case, users, "record_warning_demand_received")
+    assert why_not(WORKFLOW, case, "deliberate", users["director"]) is None
