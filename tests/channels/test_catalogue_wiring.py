@@ -377,3 +377,15 @@ def test_the_advisory_window_does_not_hold_up_the_decision(case, users):
     put(case, S.evidence)
     go(WORKFLOW, case, users, "record_warning_demand_received")
     assert why_not(WORKFLOW, case, "deliberate", users["director"]) is None
+
+
+def test_the_catalogue_page_shows_the_new_rules_with_their_tag_and_kind(app):
+    from tests.cases.helpers import make_client_as
+
+    page = make_client_as(app, "admin", "en").get("/deadlines/admin/rules").get_data(as_text=True)
+    for rule_id in ("adj.limitation", "adj.rightholder_enforcement", "inj.renewal", "med.payment_due"):
+        assert f'id="rule-{rule_id}"' in page
+    assert "information, never a clock on a case" in page
+    assert "starts when adj.enforcement_application ends unmet" in page
+    assert "runs to the day the step records" in page
+    assert "Panel leader" in page and "《重大专利侵权纠纷行政裁决办法》" in page
