@@ -375,6 +375,10 @@ def injunction_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -
         "review_application": review_application,
         "is_granted": granted,
         "validity": validity,
+        # the applicant's own periods after a grant (issue 12): the follow-on request or suit, and
+        # renewal asked within the 7 days before expiry ([BQ]13 by analogy)
+        "follow_on": rule_period(case, "inj.follow_on_filing"),
+        "renewal_basis": rule_period(case, "inj.renewal")["basis"],
     }
 
 

@@ -389,3 +389,17 @@ def test_the_catalogue_page_shows_the_new_rules_with_their_tag_and_kind(app):
     assert "starts when adj.enforcement_application ends unmet" in page
     assert "runs to the day the step records" in page
     assert "Panel leader" in page and "《重大专利侵权纠纷行政裁决办法》" in page
+
+
+def test_the_injunction_decision_announces_the_applicants_periods(injunction, users):
+    from ipcase.documents import operations as doc_ops
+    from ipcase.documents.render import render_html
+
+    put(injunction, IS.under_review)
+    go(INJUNCTIONS, injunction, users, "grant", details={"measures": "撤下展品", "duration_days": 30})
+    db.session.flush()
+    fields = {"outcome": "granted", "reasons": "理由详述", "measures": "撤下展品", "valid_until": "2026-12-24"}
+    doc = doc_ops.issue_document(injunction, "injunction_decision", fields, actor=users["director"])
+    assert doc.snapshot["follow_on"]["length"] == 30
+    html = render_html("injunction_decision", doc.snapshot)
+    assert "三十日内就相关专利侵权纠纷提出处理请求或者提起诉讼" in html and "有效期届满前七日内提出申请" in html
