@@ -403,3 +403,16 @@ def test_the_injunction_decision_announces_the_applicants_periods(injunction, us
     assert doc.snapshot["follow_on"]["length"] == 30
     html = render_html("injunction_decision", doc.snapshot)
     assert "三十日内就相关专利侵权纠纷提出处理请求或者提起诉讼" in html and "有效期届满前七日内提出申请" in html
+
+
+def test_joinder_restarts_a_major_cases_time_limit(case, users):
+    """P9 ([68]22): a co-respondent or third party added restarts the major case's time limit."""
+    from ipcase.cases.operations import add_party
+
+    go(WORKFLOW, case, users, "mark_major")
+    go(WORKFLOW, case, users, "docket", at=NOW - timedelta(hours=20))
+    data = factories.party_data(PartyRole.third_party, "成都某某第三人有限公司")
+    third = add_party(case, data, actor=users["examiner"])
+    go(WORKFLOW, case, users, "record_joinder", details={"party": third.id, "basis": "third_party"})
+    first, second = periods(case, "adj.major_time_limit")
+    assert first.state == DeadlineState.cancelled and second.due_on == date(2027, 2, 24)

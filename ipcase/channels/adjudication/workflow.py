@@ -817,7 +817,9 @@ def mark_major(case: Case, actor: User | None, at: datetime, before: str) -> Non
 @records("request_changed_major")
 def restart_major_time_limit(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """P9 ([68]22): the time limit of a major case restarts when the request changes or a
-    co-respondent or third party is added."""
+    co-respondent or third party is added (also by joinder); an ordinary case's does not."""
+    if not getattr(case, "is_major", False):
+        return
     _restart(case, "adj.major_time_limit", "adj.major_time_limit", actor, at, _l("Request changed ([68]22)"))
 
 
@@ -1453,6 +1455,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         OFFICE,
         guards=(party_to_join,),
         documents=("joinder_notice",),
+        effects=(restart_major_time_limit,),
         form=f.JoinderForm,
         apply=record_joinder,
     ),
