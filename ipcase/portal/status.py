@@ -394,6 +394,7 @@ def public_status(channel: Channel | str, state: str) -> PublicStatus:
 
 # -- what the parties are told about time limits --------------------------------------------------
 
+_ADVISORY = _l("The right holder answers the warning; after that an advisory opinion may be asked")
 #: rule id → what happens by the due date. Rules not listed are internal and never shown.
 PUBLIC_DEADLINES: dict[str, Any] = {
     "adj.docket": _l("The office decides whether to docket the request"),
@@ -422,9 +423,33 @@ PUBLIC_DEADLINES: dict[str, Any] = {
     "sta.transfer_after_exhibition": _l("The case is passed to the competent office"),
     "inj.decision": _l("The office decides on the application"),
     "inj.review_decision": _l("The office decides on the review"),
+    "adj.advisory_after_receipt": _l(
+        "The right holder answers the warning; after that an advisory opinion may be asked"
+    ),
+    "adj.advisory_after_sending": _l(
+        "The right holder answers the warning; after that an advisory opinion may be asked"
+    ),
+    "adj.limitation": _l("A request may be filed within the limitation period"),
+    "adj.defence_resubmission": _l("The respondent resubmits its defence, signed"),
+    "adj.hearing_reply": _l("The parties return the hearing reply slip"),
+    "adj.reschedule_request": _l("A party may ask to move the hearing"),
+    "adj.tech_investigator_notice": _l("The office tells the parties who the technical investigator is"),
+    "adj.collect_preserved": _l("The owner collects the items released from preservation"),
+    "adj.publication_of_change": _l("The office publishes the change the court made to the decision"),
+    "adj.rightholder_enforcement": _l("The right holder may ask the court to enforce the decision"),
+    "adj.major_docket": _l("The office decides whether to docket the request"),
+    "adj.major_time_limit": _l("The office closes the case"),
+    "med.refusal_after_silence": _l("The office tells the requester that the mediation will not be opened"),
+    "med.ownership_resume_request": _l("A party asks CNIPA to resume its suspended procedure"),
+    "med.cnipa_resumption": _l("CNIPA's suspended procedure resumes by itself"),
+    "med.payment_due": _l("The agreed payment is made"),
+    "inj.review_application": _l("The respondent may apply for a review"),
+    "inj.follow_on_filing": _l("The applicant files its request or lawsuit on the dispute"),
+    "inj.renewal": _l("The applicant may ask to renew the injunction"),
 }
-#: periods the parties are not told about (the referral of suspected crime, style: not public)
-INTERNAL_DEADLINES = frozenset({"ref.crime_decision", "ref.crime_transfer"})
+#: periods the parties are not told about (the referral of suspected crime, style: not public;
+#: the office's copy of an ownership mediation to CNIPA)
+INTERNAL_DEADLINES = frozenset({"ref.crime_decision", "ref.crime_transfer", "med.ownership_copy_documents"})
 
 # -- the public timeline --------------------------------------------------------------------------
 

@@ -100,7 +100,9 @@ def test_director_confirms_a_recusal_warning(
     assert _assigned(live_app, case_id, expert_id) is True
     with live_app.app_context():
         entry = db.session.scalars(
-            sa.select(TimelineEntry).where(TimelineEntry.case_id == case_id).order_by(TimelineEntry.id.desc())
+            sa.select(TimelineEntry)
+            .where(TimelineEntry.case_id == case_id, TimelineEntry.event.like("assignment.%"))
+            .order_by(TimelineEntry.id.desc())
         ).first()
         assert entry.event == "assignment.added_with_warnings"
         db.session.remove()

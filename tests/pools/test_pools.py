@@ -12,6 +12,7 @@ from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Assignment, Case, IPRight, TimelineEntry
 from ipcase.cases.timeline import render_entry
 from ipcase.core.errors import DomainError
+from ipcase.deadlines.models import Deadline
 from ipcase.extensions import db
 from ipcase.pools import operations as ops
 from ipcase.pools.models import Declaration, Pool, PoolChange, PoolProfile, Unavailability
@@ -101,11 +102,13 @@ def test_a_warning_asks_for_confirmation_then_is_recorded(case, users, client_as
     response = client.post(assign_url(case), data=form | {"acknowledge_warnings": "y"})
     page = text(follow(client, response))
     assert "Staff assigned" in page
-    assert state(case) == (before[0] + 1, before[1] + 1)
-    entry = db.session.scalars(
+    assert state(case) == (before[0] + 1, before[1] + 2)  # the assignment and the period it starts
+    entries = db.session.scalars(
         sa.select(TimelineEntry).where(TimelineEntry.case_id == case.id).order_by(TimelineEntry.id.desc())
-    ).first()
-    assert entry.event == "assignment.added_with_warnings"
+    ).all()
+    # the assignment, then the 3-day period to tell the parties of the technical investigator ([TI])
+    assert [e.event for e in entries[:2]] == ["deadline.started", "assignment.added_with_warnings"]
+    entry = entries[1]
     assert entry.actor_id == users["director"].id
     expected = (
         "Expert assigned as Technical investigator; the assigner read the recusal warnings and confirmed: " + warning
@@ -130,7 +133,9 @@ def test_someone_without_a_profile_is_checked_by_name(app, users, create_case, c
 def test_no_finding_assigns_as_before(case, users):
     assignment = case_ops.assign_staff(case, users["expert"], AssignmentRole.tech_investigator, actor=users["director"])
     assert assignment.id
-    assert case.timeline[-1].event == "assignment.added"
+    assert [e.event for e in case.timeline[-2:]] == ["assignment.added", "deadline.started"]
+    started = db.session.scalars(sa.select(Deadline.rule_id).where(Deadline.case_id == case.id)).all()
+    assert "adj.tech_investigator_notice" in started
 
 
 def test_the_operation_refuses_warns_and_records(app, case, users):
