@@ -23,7 +23,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
@@ -43,7 +42,8 @@ from ipcase.cases.enums import (
 )
 from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
 from ipcase.channels.forms import StepForm
-from ipcase.channels.mediation.models import MediationSubject, MediationType, subject_problems
+from ipcase.channels.mediation.forms import MediationSubjectChecks
+from ipcase.channels.mediation.models import MediationSubject, MediationType
 from ipcase.core import clock
 from ipcase.core.forms import opts
 
@@ -166,7 +166,7 @@ class RightForm(FlaskForm, RightFields):
     )
 
 
-class CaseDetailsFields(Form):
+class CaseDetailsFields(MediationSubjectChecks, Form):
     source = SelectField(_l("Source"), choices=opts(CaseSource.choices()), validators=[InputRequired()])
     jurisdiction_basis = SelectField(
         _l("Jurisdiction basis"), choices=opts(BLANK + JurisdictionBasis.choices()), validators=[Optional()]
@@ -237,31 +237,6 @@ class CaseDetailsFields(Form):
             raise ValidationError(_l("Choose one of the listed values."))
         if self.channel_value == Channel.mediation and not field.data:
             raise ValidationError(_l("Choose the type of mediation."))
-
-    def _subject_problem(self, name: str) -> None:
-        if self.channel_value != Channel.mediation:
-            return
-        problems = subject_problems(
-            self.subject.data or None, self.infringement_decision_no.data or "", self.infringement_decision_on.data
-        )
-        for field_name, message in problems:
-            if field_name == name:
-                raise ValidationError(message)
-
-    def required_for_damages(self, field: Any) -> None:
-        """Runs before ``Optional``, which would skip an empty date."""
-        if field.data is None:
-            try:
-                self._subject_problem(field.name)
-            except ValidationError as exc:
-                field.errors[:] = []
-                raise StopValidation(str(exc)) from None
-
-    def validate_subject(self, field: Any) -> None:
-        self._subject_problem("subject")
-
-    def validate_infringement_decision_no(self, field: Any) -> None:
-        self._subject_problem("infringement_decision_no")
 
     def validate_urgency_facts(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and not field.data:

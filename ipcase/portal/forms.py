@@ -28,14 +28,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
 from ipcase.cases.enums import AgentAuthority, Channel
 from ipcase.cases.evidence import EvidenceForm
 from ipcase.cases.forms import NamedPartyFields, RightFields
-from ipcase.channels.mediation.models import MediationSubject, MediationType, subject_problems
+from ipcase.channels.mediation.forms import MediationSubjectChecks
+from ipcase.channels.mediation.models import MediationSubject, MediationType
 from ipcase.core.forms import opts
 
 TEXT_MAX = 4000
@@ -143,7 +143,7 @@ class RightStep(PortalForm):
     right = FormField(RightFields, label=_l("Right"))
 
 
-class RequestStep(PortalForm):
+class RequestStep(MediationSubjectChecks, PortalForm):
     """请求处理的事项 and 事实和理由, with the channel's own fields."""
 
     requests = TextAreaField(
@@ -202,31 +202,6 @@ class RequestStep(PortalForm):
     def validate_urgency_facts(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and not field.data:
             raise ValidationError(_l("An injunction application must state why it is urgent."))
-
-    def _subject_problem(self, name: str) -> None:
-        if self.channel_value != Channel.mediation:
-            return
-        problems = subject_problems(
-            self.subject.data or None, self.infringement_decision_no.data or "", self.infringement_decision_on.data
-        )
-        for field_name, message in problems:
-            if field_name == name:
-                raise ValidationError(message)
-
-    def validate_subject(self, field: Any) -> None:
-        self._subject_problem("subject")
-
-    def validate_infringement_decision_no(self, field: Any) -> None:
-        self._subject_problem("infringement_decision_no")
-
-    def required_for_damages(self, field: Any) -> None:
-        """Runs before ``Optional``, which would skip an empty date."""
-        if field.data is None:
-            try:
-                self._subject_problem("infringement_decision_on")
-            except ValidationError as exc:
-                field.errors[:] = []
-                raise StopValidation(str(exc)) from None
 
     def validate_bond_amount(self, field: Any) -> None:
         if self.channel_value == Channel.injunction and (field.data is None or field.data <= Decimal(0)):

@@ -22,10 +22,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from ipcase.cases.enums import Channel
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
+from ipcase.channels.mediation.models import subject_problems
 from ipcase.channels.mediation.states import MAX_INSTALMENTS, ArbitralForm, FailureGround, SessionOutcome
 from ipcase.core.forms import opts
 
@@ -87,6 +88,41 @@ def receiving_organisations(case: Any, channel: Any) -> list[Any]:
         return (200, o.region_code or "", o.name)
 
     return sorted(found, key=rank)
+
+
+class MediationSubjectChecks:
+    """Checks of a request form's [85]63 subject and, for damages only, the [85]64 decision: the
+    staff intake and the portal filing share them. The form has ``subject``,
+    ``infringement_decision_no``, ``infringement_decision_on`` (validated by
+    ``required_for_damages`` before ``Optional``) and ``channel_value``."""
+
+    channel_value: str
+
+    def _subject_problem(self, name: str) -> None:
+        if self.channel_value != Channel.mediation:
+            return
+        form: Any = self
+        problems = subject_problems(
+            form.subject.data or None, form.infringement_decision_no.data or "", form.infringement_decision_on.data
+        )
+        for field_name, message in problems:
+            if field_name == name:
+                raise ValidationError(message)
+
+    def required_for_damages(self, field: Any) -> None:
+        """Runs before ``Optional``, which would skip an empty date."""
+        if field.data is None:
+            try:
+                self._subject_problem(field.name)
+            except ValidationError as exc:
+                field.errors[:] = []
+                raise StopValidation(str(exc)) from None
+
+    def validate_subject(self, field: Any) -> None:
+        self._subject_problem("subject")
+
+    def validate_infringement_decision_no(self, field: Any) -> None:
+        self._subject_problem("infringement_decision_no")
 
 
 class ReceivingForm(StepForm):
