@@ -7,7 +7,6 @@ decision. Every step is one the "Next steps" panel offers and the server accepts
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -17,8 +16,19 @@ from ipcase.core import clock
 from ipcase.core.identifiers import patent_check_char
 from ipcase.documents.chinese import chinese_date
 from tests.browser.conftest import Problems
-from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form
-from tests.browser.test_mediation_full_journey import fill_select, issue, press, state_of, take
+from tests.browser.helpers import (
+    fill_parties_and_patent,
+    fill_select,
+    log_in,
+    log_in_in_english,
+    log_out,
+    open_document,
+    press,
+    step_form,
+    submit_intake,
+    take,
+)
+from tests.browser.test_mediation_full_journey import state_of
 
 pytestmark = pytest.mark.browser
 
@@ -40,28 +50,15 @@ def open_injunction(page: Page) -> int:
     page.locator("textarea[name=requested_measures]").fill(MEASURES)
     page.locator("input[name=bond_amount]").fill("50000")
     page.locator("input[name=bond_form]").fill("银行保函")
-    page.locator("select[name=requester-kind]").select_option("legal_person")
-    page.locator("input[name=requester-name]").fill(REQUESTER)
-    page.locator("input[name=requester-legal_rep_name]").fill("张三")
-    page.locator("input[name=requester-address]").fill("成都市高新区天府大道300号")
-    page.locator("select[name=respondent-kind]").select_option("legal_person")
-    page.locator("input[name=respondent-name]").fill(RESPONDENT)
-    page.locator("input[name=respondent-legal_rep_name]").fill("李四")
-    page.locator("input[name=respondent-address]").fill("成都市金牛区一环路北段10号")
-    page.locator("select[name=right-right_type]").select_option("patent")
-    page.locator("input[name=right-number]").fill(PATENT)
-    page.locator("input[name=right-title]").fill("一种折叠椅")
-    page.locator("input[name=right-holder]").fill(REQUESTER)
-    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/cases/new") as info:
-        page.locator("main form").filter(has=page.locator("input[name=title]")).locator(
-            "button[type=submit]"
-        ).last.click()
-    if info.value.status != 302:
-        errors = page.locator(".errors, .field-error, .form-errors, [role=alert]").all_inner_texts()
-        raise AssertionError(f"intake answered {info.value.status}: {errors}")
-    match = re.search(r"/cases/(\d+)", page.url)
-    assert match, page.url
-    return int(match.group(1))
+    fill_parties_and_patent(
+        page,
+        requester=REQUESTER,
+        respondent=RESPONDENT,
+        patent=PATENT,
+        patent_title="一种折叠椅",
+        addresses=("成都市高新区天府大道300号", "成都市金牛区一环路北段10号"),
+    )
+    return submit_intake(page)
 
 
 def test_injunction_from_intake_to_lifting(page: Page, live_app: Flask, page_problems: Problems) -> None:
@@ -79,7 +76,7 @@ def test_injunction_from_intake_to_lifting(page: Page, live_app: Flask, page_pro
     expires_on = clock.today() + timedelta(days=90)
 
     # the decision writes down the grant
-    issue(page, case_id, "injunction_decision")
+    open_document(page, case_id, "injunction_decision")
     form = page.locator("form.docform")
     expect(form.locator("select[name=outcome] option")).to_have_count(1)
     expect(form.locator("input[name=valid_until]")).to_have_value(expires_on.isoformat())
@@ -111,7 +108,7 @@ def test_injunction_from_intake_to_lifting(page: Page, live_app: Flask, page_pro
     page.goto(f"/cases/{case_id}")
     take(page, case_id, "lift", {"ground": "main_case_decided"}, reason="主案已作出行政裁决，禁令无须继续维持。")
     expect(page.locator(".headstate .state")).to_have_text("Lifted")
-    issue(page, case_id, "lifting_decision")
+    open_document(page, case_id, "lifting_decision")
     press(page, "Issue")
     expect(page.locator(".flashes")).to_contain_text("issued as")
     expect(page.locator("section#actions")).to_have_count(0)

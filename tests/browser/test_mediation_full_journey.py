@@ -8,7 +8,6 @@ and the server answers it with a redirect."""
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +20,15 @@ from ipcase.core.identifiers import patent_check_char
 from ipcase.documents.models import IssuedDocument
 from ipcase.extensions import db
 from tests.browser.conftest import Problems
-from tests.browser.helpers import log_in_in_english, step_form
+from tests.browser.helpers import (
+    fill_parties_and_patent,
+    fill_select,
+    log_in_in_english,
+    open_document,
+    press,
+    submit_intake,
+    take,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +40,6 @@ COURT = "成都市中级人民法院"
 TERMS = "一、被请求人停止销售涉案灯具\n2. 被请求人销毁库存"
 
 
-def fill_select(page: Page, name: str, value: str) -> None:
-    field = page.locator(f"select[name={name}]")
-    if field.count() and field.is_visible():
-        field.select_option(value)
-
-
 def open_mediation(page: Page) -> int:
     """The intake form for a mediation: the centre, a people's mediation, two companies, one patent."""
     page.goto("/cases/new?channel=mediation")
@@ -48,59 +49,15 @@ def open_mediation(page: Page) -> int:
     page.locator("textarea[name=summary]").fill("请求人请求就被请求人销售涉嫌侵权吊灯一事进行人民调解。")
     page.locator("select[name=mediation_type]").select_option("peoples")
     fill_select(page, "subject", "interim_use")
-    page.locator("select[name=requester-kind]").select_option("legal_person")
-    page.locator("input[name=requester-name]").fill(REQUESTER)
-    page.locator("input[name=requester-legal_rep_name]").fill("张三")
-    page.locator("input[name=requester-address]").fill("成都市高新区天府大道200号")
-    page.locator("select[name=respondent-kind]").select_option("legal_person")
-    page.locator("input[name=respondent-name]").fill(RESPONDENT)
-    page.locator("input[name=respondent-legal_rep_name]").fill("李四")
-    page.locator("input[name=respondent-address]").fill("成都市金牛区一环路北段9号")
-    page.locator("select[name=right-right_type]").select_option("patent")
-    page.locator("input[name=right-number]").fill(PATENT)
-    page.locator("input[name=right-title]").fill("一种吊灯")
-    page.locator("input[name=right-holder]").fill(REQUESTER)
-    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/cases/new") as info:
-        page.locator("main form").filter(has=page.locator("input[name=title]")).locator(
-            "button[type=submit]"
-        ).last.click()
-    if info.value.status != 302:
-        errors = page.locator(".errors, .field-error, .form-errors, [role=alert]").all_inner_texts()
-        raise AssertionError(f"intake answered {info.value.status}: {errors}")
-    match = re.search(r"/cases/(\d+)", page.url)
-    assert match, page.url
-    return int(match.group(1))
-
-
-def take(page: Page, case_id: int, action: str, fields: dict[str, object] | None = None, reason: str = "") -> None:
-    """Take a step the panel offers, through its form; the server redirects back to the case."""
-    form = step_form(page, action)
-    expect(form).to_have_count(1)
-    for name, value in (fields or {}).items():
-        field = form.locator(f'[name="{name}"]')
-        if value is True:
-            field.check()
-        elif field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(str(value))
-        else:
-            field.fill(str(value))
-    if reason:
-        form.locator("textarea[name=reason]").fill(reason)
-    path = f"/cases/{case_id}/actions/{action}"
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(path)) as info:
-        form.locator("button[type=submit]").click()
-    assert info.value.status == 302, f"{action} answered {info.value.status}"
-    expect(page.get_by_role("status")).to_contain_text("Done:")
-
-
-def issue(page: Page, case_id: int, kind: str) -> None:
-    page.goto(f"/cases/{case_id}")
-    page.locator("#documents").locator(f"a[href='/cases/{case_id}/documents/{kind}']").first.click()
-    expect(page).to_have_url(re.compile(rf"/cases/{case_id}/documents/{kind}$"))
-
-
-def press(page: Page, name: str) -> None:
-    page.locator("form.docform").get_by_role("button", name=name).click()
+    fill_parties_and_patent(
+        page,
+        requester=REQUESTER,
+        respondent=RESPONDENT,
+        patent=PATENT,
+        patent_title="一种吊灯",
+        addresses=("成都市高新区天府大道200号", "成都市金牛区一环路北段9号"),
+    )
+    return submit_intake(page)
 
 
 def state_of(app: Flask, case_id: int) -> tuple[str, bool, list[str]]:
@@ -147,7 +104,7 @@ def test_peoples_mediation_from_intake_to_confirmation(page: Page, live_app: Fla
     expect(page.locator(".headstate .state")).to_have_text("Agreement reached")
 
     # the agreement: prefilled from the step, its recorded values read-only
-    issue(page, case_id, "mediation_agreement")
+    open_document(page, case_id, "mediation_agreement")
     form = page.locator("form.docform")
     expect(form.locator("input[name=amount]")).to_have_value("30000.00")
     expect(form.locator("input[name=amount]")).to_have_attribute("readonly", "")
@@ -169,7 +126,7 @@ def test_peoples_mediation_from_intake_to_confirmation(page: Page, live_app: Fla
 
     # the joint application for judicial confirmation, to the court the step named
     take(page, case_id, "apply_confirmation", {"court": COURT})
-    issue(page, case_id, "judicial_confirmation_application")
+    open_document(page, case_id, "judicial_confirmation_application")
     form = page.locator("form.docform")
     expect(form.locator("input[name=body]")).to_have_value(COURT)
     expect(form.locator("input[name=body]")).to_have_attribute("readonly", "")

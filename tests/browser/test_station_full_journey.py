@@ -6,7 +6,6 @@ the 24 hours, when the panel does not offer measures ([EXPO-G]14) — referral f
 Every step is one the panel offers and the server accepts."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -18,8 +17,14 @@ from ipcase.core.identifiers import patent_check_char
 from ipcase.credit.models import CreditEvent
 from ipcase.extensions import db
 from tests.browser.conftest import Problems
-from tests.browser.helpers import log_in_in_english, step_form
-from tests.browser.test_mediation_full_journey import fill_select, take
+from tests.browser.helpers import (
+    fill_parties_and_patent,
+    fill_select,
+    log_in_in_english,
+    step_form,
+    submit_intake,
+    take,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,24 +43,8 @@ def register_on_site(page: Page, respondent: str) -> int:
     page.locator("input[name=title]").fill("展会参展商品涉嫌侵犯“一种折叠椅”实用新型专利权投诉")
     page.locator("textarea[name=summary]").fill("投诉人称被投诉人在展位上展出侵权折叠椅。")
     page.locator("input[name=booth]").fill("5号馆 5C-208")
-    page.locator("select[name=requester-kind]").select_option("legal_person")
-    page.locator("input[name=requester-name]").fill(REQUESTER)
-    page.locator("input[name=requester-legal_rep_name]").fill("张三")
-    page.locator("select[name=respondent-kind]").select_option("legal_person")
-    page.locator("input[name=respondent-name]").fill(respondent)
-    page.locator("input[name=respondent-legal_rep_name]").fill("李四")
-    page.locator("select[name=right-right_type]").select_option("patent")
-    page.locator("input[name=right-number]").fill(PATENT)
-    page.locator("input[name=right-title]").fill("一种折叠椅")
-    page.locator("input[name=right-holder]").fill(REQUESTER)
-    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/cases/new") as info:
-        page.locator("#open-case button[type=submit]").click()
-    if info.value.status != 302:
-        errors = page.locator(".form-errors, [role=alert]").all_inner_texts()
-        raise AssertionError(f"intake answered {info.value.status}: {errors}")
-    match = re.search(r"/cases/(\d+)", page.url)
-    assert match, page.url
-    return int(match.group(1))
+    fill_parties_and_patent(page, requester=REQUESTER, respondent=respondent, patent=PATENT, patent_title="一种折叠椅")
+    return submit_intake(page)
 
 
 def state_of(app: Flask, case_id: int) -> tuple[str, bool, int, int]:
