@@ -316,8 +316,13 @@ def _levels(rule: Rule | None, deadline: Deadline | None = None) -> list[tuple[s
     left = {"director": rule.director_extension - granted["director"]}
     if rule.superior_extension and (deadline is None or granted["director"]):
         left["superior"] = rule.superior_extension - granted["superior"]
+    # the first level is the director's unless the rule names another approver (the defence
+    # period: the panel leader, A4)
+    labels = dict(EXTENSION_LEVELS)
+    if rule.extension_approver == "panel_leader":
+        labels["director"] = _("Panel leader")
     return [
-        (level, _("%(level)s (at most %(amount)s)", level=EXTENSION_LEVELS[level], amount=amount(n, unit)))
+        (level, _("%(level)s (at most %(amount)s)", level=labels[level], amount=amount(n, unit)))
         for level, n in left.items()
         if n > 0
     ]

@@ -27,6 +27,7 @@ from ipcase.deadlines.operations import can_decide_extension, decide_extension, 
 from ipcase.deadlines.triggers import owned_events, recordable_events
 from ipcase.extensions import db
 from tests import factories
+from tests.cases.helpers import make_client_as
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in China
 pytestmark = pytest.mark.frozen_at(NOW)
@@ -166,6 +167,18 @@ def test_the_defence_extension_is_decided_by_the_panel_leader(case, users):
     assert can_decide_extension(users["director"], ext)  # the panel leader
     decide_extension(ext, approve=True, actor=users["director"])
     assert one(case, "adj.defence").due_on == date(2026, 12, 21)  # 12-19 is a Saturday
+
+
+def test_the_defence_extension_form_names_the_panel_leader(app, case, users):
+    go(WORKFLOW, case, users, "docket")
+    go(WORKFLOW, case, users, "serve")
+    defence, limit = one(case, "adj.defence"), one(case, "adj.time_limit")
+    db.session.commit()
+    client = make_client_as(app, "examiner")
+    body = client.get(f"/deadlines/{defence.id}/extension").get_data(as_text=True)
+    assert "Panel leader (at most 15 days)" in body and "Director (at most" not in body
+    body = client.get(f"/deadlines/{limit.id}/extension").get_data(as_text=True)
+    assert "Director (at most 1 month)" in body
 
 
 def test_an_office_period_is_still_decided_by_the_director(case, users):
