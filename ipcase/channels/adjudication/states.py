@@ -312,4 +312,3 @@ SuspensionRefusalGround.set_labels(
 #: the refusal notice's remedy: an administrative lawsuit within this many days of receipt, or a
 #: civil suit directly ([78] 不予受理通知书; [85]20)
 REFUSAL_LAWSUIT_DAYS = 15
-REFUSAL_REMEDY_BASIS = "《专利侵权纠纷行政裁决办案指南》不予受理通知书；《专利纠纷行政裁决和调解办法》第二十条"
