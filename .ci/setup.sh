@@ -86,9 +86,10 @@ python -m pytest -q -p no:cacheprovider "${@:2}"
 if (($# < 2)); then
   logs="$(mktemp -d)"
   pids=()
+  redis_db=14 # each run its own Redis database (the default run used 15)
   for at in $(python -c 'from tests.conftest import OTHER_INSTANTS; print(*OTHER_INSTANTS)'); do
     say "Tests again, the clock at $at (SQLite)"
-    IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
+    IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/$((redis_db--))" IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
     pids+=("$!")
   done
   status=0

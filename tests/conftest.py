@@ -60,6 +60,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+#: the Redis database rate-limit tests may empty (``IPCASE_TEST_REDIS_URL``); runs side by side
+#: each get their own, or one run's reset clears the other's counts mid-test
+REDIS_URL = os.environ.get("IPCASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _pg_reachable() -> bool:

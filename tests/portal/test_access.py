@@ -15,6 +15,7 @@ from ipcase.extensions import limiter
 from ipcase.portal.access import new_code, normalise_code, normalise_reference
 from ipcase.portal.operations import issue_access_code
 from tests.cases.helpers import commit
+from tests.conftest import REDIS_URL
 from tests.portal.helpers import enter
 
 ERRORS = re.compile(r'<div class="form-errors" role="alert">(.*?)</div>', re.S)
@@ -148,7 +149,7 @@ def _redis_reachable() -> bool:
     try:
         import redis
 
-        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping())
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
     except Exception:
         return False
 
@@ -156,7 +157,7 @@ def _redis_reachable() -> bool:
 STORAGES = [
     "memory://",
     pytest.param(
-        "redis://127.0.0.1:6379/15",
+        REDIS_URL,
         marks=pytest.mark.skipif(not _redis_reachable(), reason="Redis not reachable"),
     ),
 ]
