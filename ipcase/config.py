@@ -31,6 +31,16 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: login throttling (issue 13), kept in the database: LOGIN_MAX_FAILURES tries per user name
+    #: and address, LOGIN_ADDRESS_MAX_FAILURES per address for all names, within the window; then
+    #: blocked for LOGIN_LOCK_MINUTES, doubling each time up to LOGIN_MAX_LOCK_MINUTES. An account
+    #: failing LOGIN_ACCOUNT_MAX_FAILURES times in a row from anywhere accepts only addresses it
+    #: logged in from in the last LOGIN_KNOWN_ADDRESS_DAYS, for the same growing time
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_ADDRESS_MAX_FAILURES = 30
+    LOGIN_ACCOUNT_MAX_FAILURES = 10
+    LOGIN_MAX_LOCK_MINUTES = 24 * 60
+    LOGIN_KNOWN_ADDRESS_DAYS = 90
     REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
