@@ -68,6 +68,15 @@ class Defaults:
     #: attempts at a case reference and access code, per address and per case reference
     PORTAL_ACCESS_RATE_LIMIT = "10 per minute;40 per hour"
     PORTAL_CASE_RATE_LIMIT = "20 per hour"
+    #: wrong access codes (issue 13), which never refuse a right code: PORTAL_CASE_RATE_LIMIT wrong codes
+    #: for one reference from any address mark it as under attack (its wrong codes then slow their
+    #: address down faster, staff see it on the timeline); per reference and address; and per address,
+    #: each past the free ones doubles the wait before its next try (2, 4, 8 … seconds up to the cap),
+    #: counted over the window (seconds)
+    PORTAL_CASE_ADDRESS_RATE_LIMIT = "5 per 15 minutes;10 per day"
+    PORTAL_ACCESS_FREE_FAILURES = 5
+    PORTAL_ACCESS_MAX_WAIT = 3600
+    PORTAL_ACCESS_FAILURE_WINDOW = 24 * 3600
     #: filings, online submissions, surveys and account registrations, per address
     PORTAL_SUBMIT_RATE_LIMIT = "20 per hour"
     #: official documents (issue 5): number template (domain.md §9; GB/T 9704 uses 〔〕 and no 第);

@@ -61,6 +61,10 @@ MESSAGES: dict[str, Any] = {
     "portal.hearing_change": _l("%(name)s asked online to change the hearing date"),
     "portal.request_handled": _l("Online request from %(name)s handled"),
     "portal.survey": _l("%(name)s rated the handling of the case"),
+    "portal.codes_guessed": _l(
+        "More than %(count)s wrong access codes were tried for this case on the portal: the addresses"
+        " trying are slowed down, the parties' own codes still work"
+    ),
     "adjudication.recusal_pending": _l(
         "%(user)s stops work on the case until the recusal application is decided (urgent measures apart, [85]5)"
     ),

@@ -5,18 +5,21 @@ stored only as an argon2 hash (SD ``source_user.py``). Argon2 needs no server se
 printed on served notices survive a change of SECRET_KEY. Every failure — unknown reference,
 wrong or revoked code — takes one path and gives one answer (SD ``InvalidPassphraseError``)."""
 
+import ipaddress
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from limits import RateLimitItem, parse_many
 
 from ipcase.cases.models import Case
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.extensions import db, limiter
 from ipcase.portal.models import PortalAccess
 
 #: no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read off paper and typed back without mistakes
@@ -98,3 +101,111 @@ def find_access(reference: str, code: str) -> PortalAccess | None:
             access.last_used_at = clock.now()
             return access
     return None
+
+
+# -- wrong codes: slowing down guessing without locking anyone out ----------------------------------------
+#
+# A right code always opens its case: nothing counted per case reference ever refuses it. What is
+# refused is an *address* that guessed wrong too often: for one reference (PORTAL_CASE_ADDRESS_RATE_LIMIT)
+# or at all (each wrong code past PORTAL_ACCESS_FREE_FAILURES doubles the wait before its next try, up
+# to PORTAL_ACCESS_MAX_WAIT). Wrong codes for one reference from any address (PORTAL_CASE_RATE_LIMIT)
+# only mark the reference as under attack: each wrong code for it then costs its address ATTACK_WEIGHT
+# times as much, so a spread attack is slowed sooner, while a party typing the right code from any
+# address not itself throttled still gets in. The counts live in the rate limiter's storage (Redis
+# when configured), shared by every worker and host. Keys depend only on what was typed and where it
+# came from, never on whether the case exists.
+
+#: how many ordinary wrong codes one wrong code for a reference under attack counts as
+ATTACK_WEIGHT = 4
+#: the longest wait is reached after this many doublings (bounds the exponent)
+_MAX_DOUBLINGS = 30
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What one wrong code changed: whether its reference is under attack, and whether this is the
+    attempt that first found it so (in this window), for staff to be told once."""
+
+    under_attack: bool
+    attack_began: bool
+
+
+def address_key(address: str | None) -> str:
+    """The key of a client address: IPv4 as it is, IPv6 as its /64 network (one host usually holds a
+    whole /64, so single IPv6 addresses would cost an attacker nothing)."""
+    text = (address or "").strip()
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text[:64] or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def _limits(name: str) -> list[RateLimitItem]:
+    return parse_many(current_app.config[name])
+
+
+def _key(*parts: str) -> str:
+    return "ipcase/portal-access/" + "/".join(parts)
+
+
+def throttling() -> bool:
+    """Whether attempts are counted at all (the rate limiter is on, as it is except in most tests)."""
+    return bool(limiter.enabled and limiter.initialized)
+
+
+def refused(reference: str, address: str | None) -> bool:
+    """Whether this address must wait before its code for this reference is even checked."""
+    if not throttling():
+        return False
+    ref, addr = normalise_reference(reference), address_key(address)
+    if limiter.storage.get(_key("wait", addr)) > 0:
+        return True
+    return any(
+        not limiter.limiter.test(item, "portal-ref-addr", ref, addr)
+        for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT")
+    )
+
+
+def record_failure(reference: str, address: str | None) -> Failure:
+    """Count one wrong code typed with this reference from this address."""
+    if not throttling():
+        return Failure(under_attack=False, attack_began=False)
+    config = current_app.config
+    storage, strategy = limiter.storage, limiter.limiter
+    ref, addr = normalise_reference(reference), address_key(address)
+    for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT"):
+        strategy.hit(item, "portal-ref-addr", ref, addr)
+    per_reference = _limits("PORTAL_CASE_RATE_LIMIT")
+    under_attack = False
+    for item in per_reference:
+        under_attack = not strategy.hit(item, "portal-ref", ref) or under_attack
+    strikes = storage.incr(
+        _key("strikes", addr), int(config["PORTAL_ACCESS_FAILURE_WINDOW"]), amount=ATTACK_WEIGHT if under_attack else 1
+    )
+    over = strikes - int(config["PORTAL_ACCESS_FREE_FAILURES"])
+    if over > 0:
+        storage.incr(_key("wait", addr), min(2 ** min(over, _MAX_DOUBLINGS), int(config["PORTAL_ACCESS_MAX_WAIT"])))
+    began = False
+    if under_attack:
+        longest = max(item.get_expiry() for item in per_reference)
+        began = storage.incr(_key("alarm", ref), longest) == 1
+    return Failure(under_attack=under_attack, attack_began=began)
+
+
+def tell_staff(reference: str) -> bool:
+    """Put on the timeline of the case with this reference, if there is one, that its codes are
+    being guessed (staff only). Returns whether there was a case to tell."""
+    from ipcase.cases.enums import EntryKind
+    from ipcase.cases.timeline import record
+
+    case = db.session.scalar(sa.select(Case).where(Case.number == normalise_reference(reference)))
+    if case is None:
+        return False
+    count = min(item.amount for item in _limits("PORTAL_CASE_RATE_LIMIT"))
+    record(case, "portal.codes_guessed", actor=None, kind=EntryKind.negative, data={"count": count})
+    return True

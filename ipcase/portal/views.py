@@ -2,7 +2,8 @@
 survey; plus the two staff routes behind the case page's portal panel.
 
 Security (style §I, SD ``source_app``): one uniform error for any wrong reference or code,
-attempts rate-limited per address and per case reference, a honeypot on every public form,
+attempts rate-limited per address and wrong codes slowed down per address (never refusing a right
+code for a case whose reference is known to all, see ``portal.access``), a honeypot on every public form,
 CSRF on every POST, ``no-store`` and ``noindex`` on every page, no inline script or style."""
 
 from dataclasses import dataclass
@@ -41,8 +42,9 @@ from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.core.views import commit_or_flash
 from ipcase.extensions import db, limiter
 from ipcase.organisations.models import Organisation
+from ipcase.portal import access as throttle
 from ipcase.portal import operations as ops
-from ipcase.portal.access import find_access, normalise_reference
+from ipcase.portal.access import find_access
 from ipcase.portal.forms import (
     AccessForm,
     EvidenceStep,
@@ -82,21 +84,12 @@ def _access_limit() -> str:
     return current_app.config["PORTAL_ACCESS_RATE_LIMIT"]
 
 
-def _case_limit() -> str:
-    return current_app.config["PORTAL_CASE_RATE_LIMIT"]
-
-
 def _submit_limit() -> str:
     return current_app.config["PORTAL_SUBMIT_RATE_LIMIT"]
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _reference_key() -> str:
-    """Attempts on one case reference are counted together, from whatever address they come."""
-    return "portal-case:" + normalise_reference(request.form.get("reference", ""))
 
 
 # -- every portal response ------------------------------------------------------------------------------
@@ -478,16 +471,32 @@ def _viewer_or_redirect() -> Any:
     return viewer
 
 
+def _check_code(form: AccessForm) -> PortalAccess | None:
+    """The access row the form's reference and code open, or None with the uniform error.
+
+    An address that guessed wrong too often is refused (429) before its code is checked; a right
+    code from any other address always opens its case, however many wrong codes were tried for the
+    case's reference. The first time a reference is found under attack, its case's staff see it."""
+    reference, address = form.reference.data, request.remote_addr
+    if throttle.refused(reference, address):
+        abort(429)
+    found = find_access(reference, form.code.data)
+    if found is not None:
+        return found
+    failure = throttle.record_failure(reference, address)
+    if failure.attack_began and throttle.tell_staff(reference):
+        db.session.commit()
+    form.form_errors.append(UNIFORM_ERROR)
+    return None
+
+
 @bp.route("/status/access", methods=["GET", "POST"])
 @limiter.limit(_access_limit, methods=["POST"])
-@limiter.limit(_case_limit, key_func=_reference_key, methods=["POST"])
 def access() -> Any:
     form = AccessForm()
     if form.validate_on_submit():
-        found = find_access(form.reference.data, form.code.data)
-        if found is None:
-            form.form_errors.append(UNIFORM_ERROR)
-        else:
+        found = _check_code(form)
+        if found is not None:
             db.session.commit()  # last use
             _enter(found.party, found)
             return redirect(url_for(".status"))
@@ -690,17 +699,14 @@ def my_cases() -> Any:
 
 @bp.route("/account/link", methods=["GET", "POST"])
 @limiter.limit(_access_limit, methods=["POST"])
-@limiter.limit(_case_limit, key_func=_reference_key, methods=["POST"])
 def link_case() -> Any:
     refusal = _party_user()
     if refusal is not None:
         return refusal
     form = AccessForm()
     if form.validate_on_submit():
-        found = find_access(form.reference.data, form.code.data)
-        if found is None:
-            form.form_errors.append(UNIFORM_ERROR)
-        else:
+        found = _check_code(form)
+        if found is not None:
             try:
                 ops.link_party_to_account(found.party, current_user)
             except DomainError as exc:

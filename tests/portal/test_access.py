@@ -1,17 +1,22 @@
 """Getting in with a case reference and an access code: one uniform answer to every wrong
-attempt, rate limits per address and per case (in memory and in Redis), and a party never
-seeing another's case."""
+attempt, rate limits per address, wrong codes slowed down per address and per (reference, address) but
+never refusing a case's right code however many were tried for it (in memory and in Redis), and a
+party never seeing another's case."""
 
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from ipcase.cases.enums import Channel
-from ipcase.extensions import limiter
+from ipcase.cases.models import TimelineEntry
+from ipcase.cases.timeline import render_entry
+from ipcase.extensions import db, limiter
 from ipcase.portal.access import new_code, normalise_code, normalise_reference
 from ipcase.portal.operations import issue_access_code
 from tests.cases.helpers import commit
@@ -178,22 +183,100 @@ def test_attempts_are_limited_per_address(app, client_as, case_with_codes, monke
         assert client.get("/portal/status/access").status_code == 200  # only POST is limited
 
 
+def from_address(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 @pytest.mark.parametrize("storage", STORAGES, ids=["memory", "redis"])
-def test_attempts_are_limited_per_case_from_any_address(app, client_as, case_with_codes, monkeypatch, storage):
-    case, _codes = case_with_codes
+def test_wrong_codes_for_a_case_from_any_address_never_refuse_its_right_code(
+    app, client_as, case_with_codes, monkeypatch, storage
+):
+    """Case numbers are printed on every document: guessing codes for one must not lock its parties
+    out. Wrong codes from many addresses only mark the reference as under attack; staff are told once."""
+    case, codes = case_with_codes
     monkeypatch.setitem(app.config, "PORTAL_CASE_RATE_LIMIT", "2 per hour")
-    typed = [case.number, case.number.replace("〔", "[").replace("〕", "]"), f" {case.number} "]
+    typed = [case.number, case.number.replace("〔", "[").replace("〕", "]"), f" {case.number} "] * 2
     with rate_limits(storage):
-        statuses = []
-        for i, reference in enumerate(typed):
-            client = client_as()
-            client.environ_base["REMOTE_ADDR"] = f"203.0.113.{i + 1}"
-            statuses.append(enter(client, reference, new_code()).status_code)
-        assert statuses == [422, 422, 429]
+        statuses = [
+            enter(from_address(client_as(), f"203.0.113.{i + 1}"), reference, new_code()).status_code
+            for i, reference in enumerate(typed)
+        ]
+        assert statuses == [422] * 6
+        # the party, from its own address, with its code: in, as the other party from another
+        assert enter(from_address(client_as(), "198.51.100.7"), case.number, codes["requester"]).status_code == 302
+        assert enter(from_address(client_as(), "198.51.100.8"), typed[1], codes["respondent"]).status_code == 302
         # another case is not affected
-        client = client_as()
-        client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
-        assert enter(client, "成知裁字〔2099〕1号", new_code()).status_code == 422
+        assert enter(from_address(client_as(), "203.0.113.9"), "成知裁字〔2099〕1号", new_code()).status_code == 422
+    told = db.session.scalars(
+        sa.select(TimelineEntry).where(TimelineEntry.case_id == case.id, TimelineEntry.event == "portal.codes_guessed")
+    ).all()
+    assert len(told) == 1 and not told[0].is_public and told[0].actor is None
+    assert render_entry(told[0]) == (
+        "More than 2 wrong access codes were tried for this case on the portal: the addresses"
+        " trying are slowed down, the parties' own codes still work"
+    )
+
+
+@pytest.mark.parametrize("storage", STORAGES, ids=["memory", "redis"])
+def test_an_address_is_refused_after_a_few_wrong_codes_for_one_reference(
+    app, client_as, case_with_codes, monkeypatch, storage
+):
+    case, codes = case_with_codes
+    monkeypatch.setitem(app.config, "PORTAL_CASE_ADDRESS_RATE_LIMIT", "2 per hour")
+    monkeypatch.setitem(app.config, "PORTAL_ACCESS_FREE_FAILURES", 100)
+    with rate_limits(storage):
+        guesser = from_address(client_as(), "203.0.113.5")
+        assert [enter(guesser, case.number, new_code()).status_code for _ in range(3)] == [422, 422, 429]
+        assert enter(guesser, case.number, codes["requester"]).status_code == 429  # not even checked
+        assert enter(guesser, "成知裁字〔2099〕1号", new_code()).status_code == 422  # another reference
+        assert enter(from_address(client_as(), "198.51.100.7"), case.number, codes["requester"]).status_code == 302
+
+
+def test_each_wrong_code_of_an_address_doubles_its_wait(
+    app, client_as, case_with_codes, monkeypatch, frozen_now, instant
+):
+    case, codes = case_with_codes
+    monkeypatch.setitem(app.config, "PORTAL_ACCESS_RATE_LIMIT", "1000 per minute")
+    monkeypatch.setitem(app.config, "PORTAL_CASE_ADDRESS_RATE_LIMIT", "1000 per hour")
+    monkeypatch.setitem(app.config, "PORTAL_ACCESS_FREE_FAILURES", 1)
+    monkeypatch.setitem(app.config, "PORTAL_ACCESS_MAX_WAIT", 8)
+    later = instant
+
+    def wait(seconds: float) -> None:
+        nonlocal later
+        later = frozen_now(later + timedelta(seconds=seconds))
+
+    with rate_limits():  # in memory: its windows follow the test's clock
+        guesser = from_address(client_as(), "2001:db8:1:2::5")
+        neighbour = from_address(client_as(), "2001:db8:1:2::77")  # the same /64: the same host
+        assert [enter(guesser, case.number, new_code()).status_code for _ in range(2)] == [422, 422]
+        assert enter(guesser, case.number, codes["requester"]).status_code == 429  # waiting: not checked
+        waits = []
+        for i in range(4):
+            refused = 0
+            while enter(neighbour, f"成知裁字〔2099〕{i}号", new_code()).status_code == 429:
+                refused += 1
+                wait(1)
+            waits.append(refused)  # then a wrong code was checked, and the next wait is longer
+        assert waits == [2, 4, 8, 8]
+        wait(8)
+        assert enter(guesser, case.number, codes["requester"]).status_code == 302
+
+
+def test_wrong_codes_for_a_reference_under_attack_cost_their_address_more(app, client_as, case_with_codes, monkeypatch):
+    case, codes = case_with_codes
+    monkeypatch.setitem(app.config, "PORTAL_CASE_RATE_LIMIT", "2 per hour")
+    monkeypatch.setitem(app.config, "PORTAL_ACCESS_FREE_FAILURES", 5)
+    with rate_limits():
+        for i in range(2):
+            assert enter(from_address(client_as(), f"203.0.113.{i + 1}"), case.number, new_code()).status_code == 422
+        # the reference is under attack: each wrong code for it counts as four, the wait starts early
+        late = from_address(client_as(), "203.0.113.50")
+        assert [enter(late, case.number, new_code()).status_code for _ in range(3)] == [422, 422, 429]
+        calm = from_address(client_as(), "203.0.113.60")
+        assert [enter(calm, f"成知裁字〔2099〕{i}号", new_code()).status_code for i in range(5)] == [422] * 5
+        assert enter(from_address(client_as(), "198.51.100.7"), case.number, codes["requester"]).status_code == 302
 
 
 def test_linking_a_case_to_an_account_is_limited_too(app, client_as, monkeypatch):
