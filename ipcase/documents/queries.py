@@ -4,8 +4,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ipcase.cases.models import Case
-from ipcase.documents.models import IssuedDocument
+from ipcase.auth.models import Role, User
+from ipcase.cases.models import Agent, Case, Party
+from ipcase.documents.models import IssuedDocument, ServiceRecord
 from ipcase.extensions import db
 
 
@@ -16,6 +17,60 @@ def issued_for_case(case: Case) -> list[IssuedDocument]:
             sa.select(IssuedDocument).where(IssuedDocument.case_id == case.id).order_by(IssuedDocument.id)
         )
     )
+
+
+# -- what a party sees: one rule for the portal, the case page and the download -----------------
+
+
+def served_on_parties(party_ids: Any) -> sa.Select[Any]:
+    """(document, the day it was first served) for every document of a party's case with a
+    service record on one of ``party_ids`` (a list or a subquery of party ids); never the
+    office's internal forms, never a service on someone else. The one rule for what a party
+    sees: the portal's list and download and, for party accounts, the case page and
+    ``/documents/N/pdf`` all read it (no document is public before it is served)."""
+    return (
+        sa.select(IssuedDocument, sa.func.min(ServiceRecord.served_on))
+        .join(ServiceRecord, ServiceRecord.document_id == IssuedDocument.id)
+        .join(Party, Party.id == ServiceRecord.recipient_id)
+        .where(
+            ServiceRecord.recipient_id.in_(party_ids),
+            IssuedDocument.case_id == Party.case_id,
+            IssuedDocument.is_internal.is_(False),
+        )
+        .group_by(IssuedDocument.id)
+    )
+
+
+def parties_of_account(user: User, case: Case) -> sa.Select[Any]:
+    """The ids of the parties of ``case`` a party account is, or is an agent of."""
+    as_party = sa.select(Party.id).where(Party.case_id == case.id, Party.user_id == user.id)
+    as_agent = (
+        sa.select(Party.id)
+        .join(Agent, Agent.party_id == Party.id)
+        .where(Party.case_id == case.id, Agent.user_id == user.id)
+    )
+    return as_party.union(as_agent)
+
+
+def _is_party_account(user: User) -> bool:
+    return not user.is_authenticated or user.role == Role.party
+
+
+def readable_for_case(case: Case, user: User) -> list[IssuedDocument]:
+    """The case's documents ``user`` (who may see the case) may read, oldest first: staff every
+    one (internal ones included), a party account only those served on its parties."""
+    if not _is_party_account(user):
+        return issued_for_case(case)
+    rows = db.session.scalars(served_on_parties(parties_of_account(user, case)).order_by(IssuedDocument.id))
+    return list(rows)
+
+
+def may_read(user: User, document: IssuedDocument) -> bool:
+    """Whether ``user``, who may see the document's case, may read the document itself."""
+    if not _is_party_account(user):
+        return True
+    found = served_on_parties(parties_of_account(user, document.case)).where(IssuedDocument.id == document.id)
+    return db.session.execute(found).first() is not None
 
 
 def latest_issued(case: Case, kind: str) -> IssuedDocument | None:

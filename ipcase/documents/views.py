@@ -76,7 +76,7 @@ def documents_panel(case: Case) -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"show": False}
     staff = _is_staff_reader()
-    issued = [d for d in queries.issued_for_case(case) if staff or not d.is_internal]
+    issued = queries.readable_for_case(case, current_user)  # a party: only what was served on it
     issuer = ops.can_issue(current_user, case)
     wanted = []
     if issuer:
@@ -228,8 +228,8 @@ def correct(document_id: int) -> Any:
 @bp.get("/documents/<id:document_id>/pdf")
 def download(document_id: int) -> Any:
     document = _document_or_404(document_id)
-    if document.is_internal and not _is_staff_reader():
-        abort(404)
+    if not queries.may_read(current_user, document):
+        abort(404)  # a party: not served on it (the same answer as for a document that does not exist)
     return _pdf_response(document.pdf, f"{document.number}.pdf")
 
 

@@ -16,7 +16,8 @@ from ipcase.channels.registry import get_channel
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod
 from ipcase.deadlines.rules import UnknownRule, get_rule
-from ipcase.documents.models import IssuedDocument, ServiceRecord
+from ipcase.documents.models import IssuedDocument
+from ipcase.documents.queries import served_on_parties
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 from ipcase.portal import status as public
@@ -209,18 +210,9 @@ class ServedDocument:
 
 
 def _served_query(party: Party) -> sa.Select[Any]:
-    """Issued documents of the party's case with a service record on this party; never the
-    office's internal forms (approval sheets and the like), never another party's service."""
-    return (
-        sa.select(IssuedDocument, sa.func.min(ServiceRecord.served_on))
-        .join(ServiceRecord, ServiceRecord.document_id == IssuedDocument.id)
-        .where(
-            ServiceRecord.recipient_id == party.id,
-            IssuedDocument.case_id == party.case_id,
-            IssuedDocument.is_internal.is_(False),
-        )
-        .group_by(IssuedDocument.id)
-    )
+    """Issued documents served on this party (documents.queries.served_on_parties, the rule the
+    case page and ``/documents/N/pdf`` follow for party accounts too)."""
+    return served_on_parties([party.id])
 
 
 def documents_served_on(party: Party) -> list[ServedDocument]:
