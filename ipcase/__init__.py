@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from ipcase.config import load_config
+    from ipcase.config import configure_proxies, load_config
 
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.configure_extensions(app)
     web.configure_security(app)
+    configure_proxies(app)  # forwarded headers only from the configured proxies (PROXY_COUNT)
     web.register_blueprints(app)
     web.register_error_handlers(app)
     web.configure_templates(app)

@@ -1,8 +1,10 @@
 """Configuration: defaults → instance/config.py → IPCASE_* environment → DATABASE_URL → test config."""
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -13,10 +15,25 @@ class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
     SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance path in load_config
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: a production instance (IPCASE_PRODUCTION=true): start-up refuses unsafe or missing settings
+    #: (see :func:`production_problems`) and the cookie and HTTPS settings left at None are on
+    PRODUCTION = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    #: None: True in production, False otherwise (like FORCE_HTTPS and REMEMBER_COOKIE_SECURE)
+    SESSION_COOKIE_SECURE: bool | None = None
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE: bool | None = None
+    #: host names this instance answers to; a request for another Host is refused (400).
+    #: A list, or in IPCASE_TRUSTED_HOSTS a JSON list or comma-separated names. Required in production
+    TRUSTED_HOSTS: list[str] | None = None
+    #: reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted (ProxyFix);
+    #: 0: none, forwarded headers are ignored. Required in production (say 0 explicitly)
+    PROXY_COUNT: int | None = None
+    #: gunicorn workers (set by ipcase.gunicorn_conf); None: unknown. Rate limits kept in memory
+    #: (no REDIS_URL) count per worker, so production refuses them unless this is 1
+    WORKERS: int | None = None
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
@@ -44,7 +61,8 @@ class Defaults:
     REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    FORCE_HTTPS = False
+    #: redirect to HTTPS and send HSTS (Strict-Transport-Security); None: True in production
+    FORCE_HTTPS: bool | None = None
     #: reminders: day periods this many working days ahead, hour periods this many hours ahead
     REMINDER_WORKING_DAYS = 2
     REMINDER_HOURS = 6
@@ -84,8 +102,9 @@ class Defaults:
     DOCUMENT_NUMBER_FORMAT = "{abbr}{code}〔{year}〕{serial}号"
     DOCUMENT_NUMBER_USE_DI = False
     DOCUMENT_CODES: dict[str, str] = {}
-    #: the public verification page's address printed on documents and in their QR code
-    #: (None: this server's /verify as seen by the request that issues the document)
+    #: the public verification page's address printed on documents and in their QR code; never
+    #: taken from a request's Host. Required in production (https); otherwise None means
+    #: SERVER_NAME's /verify, or DEVELOPMENT_VERIFY_URL without SERVER_NAME
     DOCUMENT_VERIFY_URL: str | None = None
     DOCUMENT_VERIFY_RATE_LIMIT = "10 per minute;60 per hour"
     #: the most cases one batch may issue a notice for
@@ -117,8 +136,151 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     validate_config(app)
 
 
+#: the verification page outside production when neither DOCUMENT_VERIFY_URL nor SERVER_NAME
+#: says where this server is (the address ``bash .ci/setup.sh serve`` binds by default)
+DEVELOPMENT_VERIFY_URL = "http://127.0.0.1:5000/verify"
+#: the shortest secret key production accepts (``secrets.token_hex(32)`` gives 64)
+MIN_SECRET_KEY_LENGTH = 32
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _flag(value: Any) -> bool | None:
+    """A boolean setting as written in instance/config.py or IPCASE_* (None: not a boolean)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
+
+
+def _count(value: Any) -> int | None:
+    """A whole number >= 0 (None: not one)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _hosts(value: Any) -> list[str] | None:
+    """TRUSTED_HOSTS as a list of names: a list, or one string of comma-separated names."""
+    if value is None:
+        return None
+    names = value.split(",") if isinstance(value, str) else list(value)
+    cleaned = [str(name).strip() for name in names if str(name).strip()]
+    return cleaned or None
+
+
+def _derived_verify_url(config: Any) -> str:
+    if config.get("SERVER_NAME"):
+        root = (config.get("APPLICATION_ROOT") or "/").rstrip("/")
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}{root}/verify"
+    return DEVELOPMENT_VERIFY_URL
+
+
+def _resolve(config: Any) -> list[str]:
+    """Turn the settings written as text or left at None into their values; the problems found
+    with settings that are wrong in any mode (a proxy count that is not a number ...)."""
+    problems = []
+    production = _flag(config.get("PRODUCTION"))
+    if production is None:
+        problems.append(f"PRODUCTION must be true or false, not {config.get('PRODUCTION')!r}")
+        production = True  # check the rest as strictly as production would
+    config["PRODUCTION"] = production
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "FORCE_HTTPS"):
+        if config.get(name) is None:
+            config[name] = production
+        elif (value := _flag(config[name])) is None:
+            problems.append(f"{name} must be true or false, not {config[name]!r}")
+        else:
+            config[name] = value
+    for name in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
+        if (value := _flag(config.get(name))) is not None:
+            config[name] = value
+    config["TRUSTED_HOSTS"] = _hosts(config.get("TRUSTED_HOSTS"))
+    for name in ("PROXY_COUNT", "WORKERS"):
+        raw = config.get(name)
+        if raw is None:
+            continue
+        if (count := _count(raw)) is None:
+            problems.append(f"{name} must be a whole number (0 or more), not {raw!r}")
+        else:
+            config[name] = count
+    url = config.get("DOCUMENT_VERIFY_URL")
+    if url:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            problems.append(
+                f"DOCUMENT_VERIFY_URL must be the full address of the /verify page (https://host/verify), not {url!r}"
+            )
+    return problems
+
+
+def production_problems(config: Any) -> list[str]:
+    """Every setting a production instance (PRODUCTION true) lacks or has unsafe, one line each."""
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY:
+        problems.append("SECRET_KEY is the published default: set IPCASE_SECRET_KEY to a new random value")
+    elif len(str(key)) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
+    if config.get("DEBUG"):
+        problems.append("DEBUG is on (FLASK_DEBUG): the debugger must never run in production")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(name) is not True:
+            problems.append(f"{name} is off: cookies must only travel over HTTPS")
+    for name in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
+        if config.get(name) is not True:
+            problems.append(f"{name} is off: scripts must not read the login cookies")
+    for name in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
+        if config.get(name) not in ("Lax", "Strict"):
+            problems.append(f"{name} must be Lax or Strict, not {config.get(name)!r}")
+    if config.get("FORCE_HTTPS") is not True:
+        problems.append("FORCE_HTTPS is off: production redirects to HTTPS and sends HSTS")
+    url = config.get("DOCUMENT_VERIFY_URL")
+    if not url:
+        problems.append(
+            "DOCUMENT_VERIFY_URL is not set: the public address of /verify printed on documents"
+            " (e.g. https://ipcase.example.cn/verify)"
+        )
+    elif urlsplit(str(url)).scheme != "https":
+        problems.append(f"DOCUMENT_VERIFY_URL must be an https:// address, not {url!r}")
+    if not config.get("TRUSTED_HOSTS"):
+        problems.append("TRUSTED_HOSTS is not set: the host names this instance answers to (e.g. ipcase.example.cn)")
+    if config.get("PROXY_COUNT") is None:
+        problems.append("PROXY_COUNT is not set: the number of reverse proxies in front of the app (0 if none)")
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage.startswith("memory://") and config.get("WORKERS") != 1:
+        workers = config.get("WORKERS")
+        problems.append(
+            f"rate limits are kept in each worker's memory with {workers or 'an unknown number of'} workers:"
+            " set IPCASE_REDIS_URL (or IPCASE_WORKERS=1 for a single worker)"
+        )
+    return problems
+
+
 def validate_config(app: Flask) -> None:
-    """Refuse to run a production instance with the published default secret key."""
+    """Refuse to start with settings that are wrong, and a production instance (PRODUCTION) with
+    any setting :func:`production_problems` names, all of them in one message. Outside production
+    the default secret key is refused too unless debugging or testing."""
+    problems = _resolve(app.config)
+    if app.config["PRODUCTION"]:
+        problems += production_problems(app.config)
+    if problems:
+        where = " in production (IPCASE_PRODUCTION=true)" if app.config["PRODUCTION"] else ""
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise RuntimeError(
+            f"Refusing to start{where}; fix these settings (IPCASE_<NAME> or instance/config.py):\n{lines}"
+        )
+    if app.config["PROXY_COUNT"] is None:
+        app.config["PROXY_COUNT"] = 0
+    if not app.config.get("DOCUMENT_VERIFY_URL"):
+        app.config["DOCUMENT_VERIFY_URL"] = _derived_verify_url(app.config)
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError(
             "Refusing to start: SECRET_KEY is the default. Set IPCASE_SECRET_KEY or SECRET_KEY in instance/config.py."
@@ -127,3 +289,26 @@ def validate_config(app: Flask) -> None:
         app.config["CASE_NUMBER_FORMAT"] = app.config["CASE_NUMBER_FORMAT"].replace("{seq}", "第{seq}")
     if app.config["DOCUMENT_NUMBER_USE_DI"] and "{serial}" in app.config["DOCUMENT_NUMBER_FORMAT"]:
         app.config["DOCUMENT_NUMBER_FORMAT"] = app.config["DOCUMENT_NUMBER_FORMAT"].replace("{serial}", "第{serial}")
+
+
+def session_identifier() -> str:
+    """Flask-Login's "strong" session protection ties a session to the client's address and
+    browser. Its own identifier reads X-Forwarded-For, which any client can send; this one uses
+    ``request.remote_addr``, which only a configured ProxyFix (PROXY_COUNT) rewrites."""
+    from flask import request
+
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha512(base.encode("utf-8")).hexdigest()
+
+
+def configure_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-For and X-Forwarded-Proto from exactly PROXY_COUNT proxies (none: the
+    headers are ignored), for the rate limits, the login throttle and session protection."""
+    from ipcase.extensions import login_manager
+
+    count = app.config["PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+    login_manager._session_identifier_generator = session_identifier  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
@@ -51,12 +51,9 @@ def format_document_number(*, abbr: str, code: str, year: int, serial: int) -> s
 
 
 def verify_page_url() -> str:
-    base = current_app.config.get("DOCUMENT_VERIFY_URL")
-    if base:
-        return base
-    if has_request_context():
-        return url_for("documents.verify", _external=True)
-    return "/verify"
+    """The verification page printed on documents: configuration only (DOCUMENT_VERIFY_URL, set
+    or derived at start-up, see ipcase/config.py), never the Host of the request that issues."""
+    return current_app.config["DOCUMENT_VERIFY_URL"]
 
 
 # -- who may issue what -------------------------------------------------------------------------
