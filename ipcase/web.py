@@ -9,7 +9,7 @@ from flask.json.tag import JSONTag
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
@@ -79,8 +79,34 @@ def configure_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        """The session's user, if active and the session is of the account's current version:
+        logout, a password or role change and deactivation end every session opened before."""
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        return user if session.get(SESSION_VERSION_KEY) == user.session_version else None
+
+    user_logged_in.connect(stamp_session_version, app)
+    user_logged_out.connect(end_sessions_on_logout, app)
+
+
+#: the session key holding the account's session version at login
+SESSION_VERSION_KEY = "_sv"
+
+
+def stamp_session_version(_app: Flask, user: Any, **_: Any) -> None:
+    session[SESSION_VERSION_KEY] = user.session_version
+
+
+def end_sessions_on_logout(_app: Flask, user: Any, **_: Any) -> None:
+    """Logging out (staff or portal) ends every session of the account, copies of this one too."""
+    from ipcase.auth.models import User
+    from ipcase.auth.operations import end_sessions
+
+    if isinstance(user, User):
+        end_sessions(user)
+        db.session.commit()
+    session.pop(SESSION_VERSION_KEY, None)
 
 
 def select_locale() -> str:

@@ -3,20 +3,22 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ipcase.admin.forms import OrganisationForm, UserForm
-from ipcase.auth.models import Role, User
+from ipcase.auth.models import LoginThrottle, Role, ThrottleScope, User
 from ipcase.auth.operations import create_user, update_user
 from ipcase.auth.permissions import require_role
+from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 from ipcase.organisations.operations import create_organisation, update_organisation
+from ipcase.web import SESSION_VERSION_KEY
 
 bp = Blueprint("admin", __name__)
 
@@ -35,7 +37,20 @@ def _org_choices() -> list[tuple[Any, str]]:
 @bp.get("/users")
 def list_users() -> Any:
     users = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=users)
+    return render_template("admin/users.html", users=users, blocked=_blocked_logins(users))
+
+
+def _blocked_logins(users: list[User]) -> list[tuple[LoginThrottle, User | None]]:
+    """Login keys blocked now (an address guessing at one account, or at many), newest first,
+    with the account when the user name tried is one."""
+    rows = db.session.scalars(
+        sa.select(LoginThrottle)
+        .where(LoginThrottle.blocked_until > clock.now())
+        .order_by(LoginThrottle.last_attempt_at.desc())
+        .limit(100)
+    ).all()
+    by_name = {u.username.lower(): u for u in users}
+    return [(row, by_name.get(row.username) if row.scope == ThrottleScope.account else None) for row in rows]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -94,6 +109,9 @@ def edit_user(user_id: int) -> Any:
             apply_domain_errors(form, exc)
         else:
             db.session.commit()
+            if user.id == current_user.id:
+                # an admin's change of their own account ends their other sessions, not this one
+                session[SESSION_VERSION_KEY] = user.session_version
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for(".list_users"))
     return render_template("admin/user_form.html", form=form, user=user), (

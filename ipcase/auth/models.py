@@ -78,6 +78,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: stamped into the session at login and checked on every request: raising it (logout,
+    #: password change, role change, deactivation) ends every session opened before
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -102,12 +105,50 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role in CASE_HANDLERS
 
 
+class ThrottleScope(LabelledEnum):
+    #: one user name (as typed, existing or not) tried from one address
+    account = "account"
+    #: every user name tried from one address
+    address = "address"
+
+
+class LoginThrottle(db.Model):
+    """Login attempts counted per (user name, address) and per address, shared by every worker
+    and host. Updated only by atomic SQL (``ipcase.auth.throttle``)."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        sa.UniqueConstraint("scope", "username", "address"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.CheckConstraint("blocks >= 0", name="blocks_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[ThrottleScope] = mapped_column(enum_type(ThrottleScope))
+    #: the user name in lower case as it was typed ("" for the address scope)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    #: the client address (IPv6: its /64 network)
+    address: Mapped[str] = mapped_column(sa.String(64))
+    #: attempts in the window that started at ``window_started_at``
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: how many times this key was blocked: each block lasts twice as long as the one before
+    blocks: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: the last successful login of this user name from this address (a known address)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 def dummy_password_check(password: str) -> None:
     """Spend the same time as a real check so unknown usernames are not revealed by timing."""
+    # the cost of a real check is the cost of the account's hash: fast only where hashes are
+    dummy = _FAST_DUMMY_HASH if _current_hasher() is _fast_hasher else _DUMMY_HASH
     try:
-        _hasher.verify(_DUMMY_HASH, password)
+        _hasher.verify(dummy, password)
     except (VerificationError, InvalidHashError):
         pass
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+_FAST_DUMMY_HASH = _fast_hasher.hash("not-a-real-password")

@@ -10,7 +10,7 @@ from ipcase.auth.forms import LoginForm, PasswordForm
 from ipcase.auth.operations import authenticate, change_password
 from ipcase.core.errors import DomainError
 from ipcase.extensions import db, limiter
-from ipcase.web import is_safe_next
+from ipcase.web import SESSION_VERSION_KEY, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +71,8 @@ def password() -> Any:
                 getattr(form, field or "password").errors.append(message)
         else:
             db.session.commit()
+            # every other session of the account has ended; this one stays, re-stamped
+            session[SESSION_VERSION_KEY] = current_user.session_version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("cases.list_cases"))
     return render_template("auth/password.html", form=form), (422 if form.errors else 200)

@@ -32,5 +32,11 @@ def notification_text(note: Notification) -> str:
         ),
         "extension_requested": _("%(case)s: an extension of %(title)s awaits your decision", case=case, title=title),
         "extension_decided": _("%(case)s: the extension of %(title)s was decided", case=case, title=title),
+        "login_attack": _(
+            "Repeated wrong passwords for the account %(user)s (last from %(address)s): further tries are"
+            " paused; the owner can still log in from an address used before. Not you? Change the password.",
+            user=data.get("username", ""),
+            address=data.get("address", ""),
+        ),
     }
     return texts.get(note.kind, note.kind)

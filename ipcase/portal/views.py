@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from ipcase.auth.models import Role
-from ipcase.auth.operations import authenticate, create_user
+from ipcase.auth.operations import authenticate, create_party_account
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, Party
 from ipcase.cases.permissions import can_view, visible_org_ids
@@ -631,30 +631,34 @@ def _fresh_session() -> None:
 @bp.route("/account/register", methods=["GET", "POST"])
 @limiter.limit(_submit_limit, methods=["POST"])
 def register() -> Any:
+    """A party account. The user name given is the chosen name with a random ending, so this
+    form never reveals whether a user name (a staff member's, another party's) exists."""
     if current_user.is_authenticated:
         return redirect(url_for(".my_cases") if current_user.role == Role.party else url_for("cases.list_cases"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(
-                username=form.username.data,
+            user = create_party_account(
+                name=form.username.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
-                role=Role.party,
                 email=form.email.data or "",
             )
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
             apply_domain_errors(form, exc)
-        except IntegrityError:
-            # the same user name registered a moment earlier by someone else
-            db.session.rollback()
-            form.username.errors.append(_("This user name is taken."))
         else:
             _fresh_session()
             login_user(user)
-            flash(_("Your account is ready. Add your cases with their reference and access code."), "success")
+            flash(
+                _(
+                    "Your account is ready. Your user name is %(name)s: note it down, you log in with it."
+                    " Add your cases with their reference and access code.",
+                    name=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for(".my_cases"))
     return render_template("portal/register.html", form=form), (422 if form.errors or form.form_errors else 200)
 

@@ -59,21 +59,23 @@ def test_empty_form_is_refused(client_as):
 
 
 def test_lockout_after_max_failures(app, client_as, users, frozen_now):
+    """From one address, a user name gets LOGIN_MAX_FAILURES tries, then a block (see
+    test_throttling.py for the rest: other addresses, growing blocks, notifications)."""
     frozen_now(NOW)
     limit = app.config["LOGIN_MAX_FAILURES"]
     client = client_as()
     for _ in range(limit):
         assert login(client, "examiner", "wrong-password-1").status_code == 422
     db.session.expire_all()
-    locked_until = users["examiner"].locked_until
-    assert locked_until == NOW + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
-    # the right password does not help while the lock holds, and the message stays the same
+    assert users["examiner"].failed_logins == limit
+    blocked_until = NOW + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
+    # the right password does not help while the block holds, and the message stays the same
     response = login(client, "examiner")
     assert response.status_code == 422
     assert "Wrong user name or password" in errors(response)[0]
-    frozen_now(locked_until - timedelta(seconds=1))
+    frozen_now(blocked_until - timedelta(seconds=1))
     assert login(client, "examiner").status_code == 422
-    frozen_now(locked_until + timedelta(seconds=1))
+    frozen_now(blocked_until + timedelta(seconds=1))
     assert login(client, "examiner").status_code == 302
 
 

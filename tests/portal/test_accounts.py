@@ -30,7 +30,7 @@ def test_register_then_follow_cases(client_as, text, case_with_codes, create_cas
     client = client_as()
     response = client.post("/portal/account/register", data=NEW_ACCOUNT)
     assert response.status_code == 302
-    user = db.session.scalar(sa.select(User).where(User.username == "zhang.san"))
+    user = db.session.scalar(sa.select(User).where(User.username.like("zhang.san-%")))  # test_registration.py
     assert user.role == Role.party and user.organisation_id is None
     assert "No case yet" in text(client.get("/portal/account/cases"))
     # add the case with its reference and code
@@ -79,8 +79,6 @@ def test_registration_refuses_bad_input(client_as, text):
     client = client_as()
     weak = client.post("/portal/account/register", data=NEW_ACCOUNT | {"password": "short", "confirm": "short"})
     assert weak.status_code == 422 and "at least 10 characters" in text(weak)
-    taken = client.post("/portal/account/register", data=NEW_ACCOUNT | {"username": "Examiner"})
-    assert taken.status_code == 422 and "taken" in text(taken)
     odd = client.post("/portal/account/register", data=NEW_ACCOUNT | {"username": "张三<script>"})
     assert odd.status_code == 422 and "<script>" not in text(odd).split("</header>")[1]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.party)) == 2
