@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from ipcase.config import configure_proxies, load_config
+    from ipcase.config import configure_proxies, configure_trusted_hosts, load_config
 
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_proxies(app)  # forwarded headers only from the configured proxies (PROXY_COUNT)
     web.register_blueprints(app)
     web.register_error_handlers(app)
+    configure_trusted_hosts(app)  # an unknown Host (TRUSTED_HOSTS) is a plain 400
     web.configure_templates(app)
     web.register_cli(app)
     return app

@@ -312,3 +312,16 @@ def configure_proxies(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     login_manager._session_identifier_generator = session_identifier  # type: ignore[attr-defined]
+
+
+def configure_trusted_hosts(app: Flask) -> None:
+    """A request for a Host outside TRUSTED_HOSTS is refused (400) before routing, so no page
+    (whose links need the routes) can be rendered: answer in plain text, in the user's language."""
+    from flask_babel import gettext
+    from werkzeug.exceptions import SecurityError
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_e: SecurityError) -> Any:
+        title = gettext("Bad request")
+        message = gettext("The request could not be understood. Please go back and try again.")
+        return f"400 {title}\n{message}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
