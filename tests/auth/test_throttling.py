@@ -186,3 +186,43 @@ def test_the_accounts_page_shows_failures_and_blocks(app, client_from, client_as
     assert blocked.count(ATTACKER) == 2
     assert "examiner2" in blocked and "a user name that does not exist" in blocked
     assert "no-such-user" not in blocked
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        ("", "unknown"),
+        (None, "unknown"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_address_keys(address, key):
+    from ipcase.auth.throttle import client_address
+
+    assert client_address(address) == key
+
+
+def test_one_ipv6_network_counts_as_one_address(app, client_from, frozen_now):
+    frozen_now(NOW)
+    for i in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client_from(f"2001:db8:1:2::{i + 1}"), "examiner", WRONG)
+    assert throttled(login(client_from("2001:db8:1:2::ff"), "examiner"))
+    assert login(client_from("2001:db8:9:9::1"), "examiner").status_code == 302
+
+
+def test_old_keys_are_pruned_but_known_addresses_kept(app, client_from, frozen_now):
+    from ipcase.auth.models import LoginThrottle
+
+    frozen_now(NOW)
+    assert login(client_from(OWNER), "examiner").status_code == 302
+    login(client_from(ATTACKER), "no-such-user", WRONG)
+    frozen_now(NOW + timedelta(minutes=app.config["LOGIN_MAX_LOCK_MINUTES"] + 1))
+    login(client_from("192.0.2.1"), "someone", WRONG)  # a failure prunes a batch
+    keys = set(db.session.execute(sa.select(LoginThrottle.username, LoginThrottle.address)).all())
+    assert ("no-such-user", ATTACKER) not in keys and ("", ATTACKER) not in keys
+    assert ("examiner", OWNER) in keys  # a known address of the account
+    assert ("someone", "192.0.2.1") in keys
