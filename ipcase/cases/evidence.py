@@ -144,6 +144,9 @@ def add_evidence(
     upload: tuple[str, bytes] | None = None,
 ) -> EvidenceItem:
     """List one item of evidence, with its file when ``upload`` (name, content) is given."""
+    from ipcase.cases.operations import lock_case
+
+    lock_case(case)  # its position is the next on the list: one addition at a time per case
     if case.is_closed:
         raise DomainError(_l("This case is closed and can no longer be changed."))
     title = (data.get("title") or "").strip()
@@ -205,7 +208,10 @@ def attach_file(item: EvidenceItem, name: str, content: bytes) -> None:
 
 
 def remove_evidence(item: EvidenceItem, *, actor: User) -> None:
+    from ipcase.cases.operations import lock_case
+
     case = item.case
+    lock_case(case, item)
     if case.is_closed:
         raise DomainError(_l("This case is closed and can no longer be changed."))
     record(

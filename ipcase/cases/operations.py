@@ -30,6 +30,7 @@ from ipcase.cases.timeline import enum_ref, record
 from ipcase.cases.validation import canonical_id_number, canonical_patent
 from ipcase.channels.registry import get_channel
 from ipcase.core import clock
+from ipcase.core.db import lock_row, row_exists
 from ipcase.core.errors import DomainError
 from ipcase.core.numbering import format_number, next_number
 from ipcase.extensions import db
@@ -198,7 +199,7 @@ def add_party(case: Case, data: dict[str, Any], *, actor: User | None) -> Party:
 
 def update_party(party: Party, data: dict[str, Any], *, actor: User) -> list[str]:
     case = party.case
-    _require_open(case)
+    _require_open(case, party)
     data = _clean_party(data)
     if "role" in data and data["role"] != party.role:
         _require_other(case, party, party.role)
@@ -211,7 +212,7 @@ def update_party(party: Party, data: dict[str, Any], *, actor: User) -> list[str
 
 def remove_party(party: Party, *, actor: User) -> None:
     case = party.case
-    _require_open(case)
+    _require_open(case, party)
     _require_other(case, party, party.role)
     record(
         case,
@@ -227,7 +228,7 @@ def remove_party(party: Party, *, actor: User) -> None:
 
 def add_agent(party: Party, data: dict[str, Any], *, actor: User) -> Agent:
     """Add an agent; a party may have at most two ([85]17)."""
-    _require_open(party.case)
+    _require_open(party.case, party)
     taken = {a.position for a in party.agents}
     free = [p for p in (1, 2) if p not in taken]
     if not free:
@@ -241,7 +242,7 @@ def add_agent(party: Party, data: dict[str, Any], *, actor: User) -> Agent:
 
 
 def update_agent(agent: Agent, data: dict[str, Any], *, actor: User) -> list[str]:
-    _require_open(agent.party.case)
+    _require_open(agent.party.case, agent)
     data = _enums(dict(data), {"authority": AgentAuthority})
     changed = _apply(agent, data, AGENT_FIELDS)
     if changed:
@@ -252,7 +253,7 @@ def update_agent(agent: Agent, data: dict[str, Any], *, actor: User) -> list[str
 
 def remove_agent(agent: Agent, *, actor: User) -> None:
     party = agent.party
-    _require_open(party.case)
+    _require_open(party.case, agent)
     record(
         party.case,
         "agent.removed",
@@ -281,7 +282,7 @@ def add_right(case: Case, data: dict[str, Any], *, actor: User | None) -> IPRigh
 
 
 def update_right(right: IPRight, data: dict[str, Any], *, actor: User) -> list[str]:
-    _require_open(right.case)
+    _require_open(right.case, right)
     data = _clean_right(data)
     if any(r.number == data["number"] and r is not right for r in right.case.rights):
         raise DomainError(("number", _l("This right is already recorded on the case.")))
@@ -294,7 +295,7 @@ def update_right(right: IPRight, data: dict[str, Any], *, actor: User) -> list[s
 
 def remove_right(right: IPRight, *, actor: User) -> None:
     case = right.case
-    _require_open(case)
+    _require_open(case, right)
     record(case, "right.removed", actor=actor, kind=EntryKind.negative, data={"number": right.number})
     case.rights.remove(right)
     db.session.flush()
@@ -354,7 +355,7 @@ def assign_staff(
 
 def unassign_staff(assignment: Assignment, *, actor: User) -> None:
     case = assignment.case
-    _require_open(case)
+    _require_open(case, assignment)
     record(
         case,
         "assignment.removed",
@@ -380,7 +381,18 @@ def panel_problems(case: Case) -> list[Any]:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _require_open(case: Case) -> None:
+def lock_case(case: Case, *still: Any) -> None:
+    """Hold the case's row until the transaction ends, reloading what the session holds (of two
+    changes racing on one case, the second waits and checks again on what the first left); refuses
+    when one of ``still`` (a party, an agent, a right, an assignment…) was removed meanwhile."""
+    lock_row(case)
+    if not all(row_exists(obj) for obj in still):
+        raise DomainError(_l("The case changed meanwhile: this entry was removed. Check the case and try again."))
+
+
+def _require_open(case: Case, *still: Any) -> None:
+    """Lock the case (:func:`lock_case`), then refuse if it is closed."""
+    lock_case(case, *still)
     if case.is_closed:
         raise DomainError(_l("This case is closed and can no longer be changed."))
 

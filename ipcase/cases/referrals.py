@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case
+from ipcase.cases.operations import lock_case
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import record
 from ipcase.core import clock
@@ -48,6 +49,9 @@ def stage(case: Case) -> str:
 
 
 def _check(case: Case, actor: User, *, director: bool = False) -> None:
+    """Lock the case (the second of two racing steps then sees the first's stage), then check
+    that ``actor`` may take the step."""
+    lock_case(case)
     if actor.role not in CASE_HANDLERS or case.organisation_id not in visible_org_ids(actor):
         raise DomainError(_l("You may not act on this case."))
     if director and actor.role != Role.director:

@@ -79,6 +79,7 @@ def refer_case(
     changing nothing, a referral to the same procedure at the same organisation, to an inactive
     organisation, or to one that does not handle the channel."""
     channel = Channel(channel)
+    ops.lock_case(case)  # held already when a step refers the case
     problem = why_not_refer(case, channel, organisation)
     if problem:
         raise DomainError(("organisation", problem))
@@ -187,6 +188,7 @@ def transfer_case(
     steps do that; this records the transfer and links the cases."""
     if actor.role != Role.director:
         raise DomainError(_l("Only the head of the office transfers a case to another office."))
+    ops.lock_case(case)
     if case.is_closed:
         raise DomainError(_l("This case is closed and can no longer be changed."))
     if organisation.id == case.organisation_id:

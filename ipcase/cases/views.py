@@ -38,7 +38,7 @@ from ipcase.cases.permissions import (
 from ipcase.cases.queries import CaseFilters, list_cases
 from ipcase.cases.timeline import render_entry
 from ipcase.channels.registry import all_channels, get_channel
-from ipcase.channels.workflow import available, take
+from ipcase.channels.workflow import available, changed_meanwhile, step_version, take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.forms import apply_domain_errors, opts
@@ -246,6 +246,7 @@ def show_case(case_id: int) -> Any:
         party_view=party_view,
         actions=actions,
         step_forms={t.action: _step_form(t, case) for t in actions},
+        step_seen=step_version(case) if actions else None,
         diagram=_diagram(case) if not party_view else None,
         crime_stage=referrals.stage(case) if not party_view else None,
         main_case_form=MainCaseForm() if case.channel == Channel.injunction and can_edit(current_user, case) else None,
@@ -302,6 +303,12 @@ def take_action(case_id: int, action: str) -> Any:
     at = clock.from_local(form.at.data) if form.at.data else None
     online = _online_request(case)
     try:
+        # one step at a time per case: wait for a step being taken on it, then check the page
+        # this one came from against what that step left, and the move against the case's state
+        ops.lock_case(case)
+        stale = changed_meanwhile(case, form.seen.data)
+        if stale:
+            raise DomainError(("action", stale))
         if online is not None:  # taken from what a party sent online: at its time of receipt, closing both
             from ipcase.portal.operations import take_step_from_request
 

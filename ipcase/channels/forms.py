@@ -11,12 +11,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
 TEXT_MAX = 4000
 #: fields every step has; the rest are the step's details
-BASE_FIELDS = frozenset({"csrf_token", "reason", "at"})
+BASE_FIELDS = frozenset({"csrf_token", "reason", "at", "seen"})
 
 
 def strip(value: Any) -> Any:
@@ -28,6 +28,9 @@ class StepForm(FlaskForm):
 
     reason = TextAreaField(_l("Reasons or notes"), validators=[Length(max=TEXT_MAX)], filters=[strip])
     at = DateTimeLocalField(_l("When (China time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    #: what the page saw of the case (``workflow.step_version``): a step sent from a page the case
+    #: has moved on from is refused, not applied to a state its sender never saw
+    seen = HiddenField(filters=[strip])
 
     def prepare(self, case: Any) -> None:
         """Fill choices that depend on the case (its parties, its staff); called before rendering

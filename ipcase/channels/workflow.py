@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case
+from ipcase.cases.operations import lock_case
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.channels.forms import to_json
@@ -189,6 +190,66 @@ def why_not(workflow: Workflow, case: Case, action: str, user: User | None) -> A
     return None
 
 
+# -- one step at a time per case ------------------------------------------------------------------
+
+
+def _last_step(case: Case) -> Any:
+    from ipcase.cases.models import TimelineEntry
+
+    return db.session.scalars(
+        sa.select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == "case.transition")
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    ).first()
+
+
+def step_version(case: Case) -> str:
+    """What a page offering steps saw of the case: its state and its last step's entry
+    (``state:entry id``), sent back with the step (``StepForm.seen``) so that a step taken from
+    a page the case has moved on from is refused (:func:`changed_meanwhile`)."""
+    last = _last_step(case)
+    return f"{case.state}:{last.id if last is not None else 0}"
+
+
+def changed_meanwhile(case: Case, seen: str | None) -> Any:
+    """Why a step sent from a page that saw the case as ``seen`` (:func:`step_version`) must not
+    be taken now (a message naming what happened since, and the case's state), or None when the
+    case is as the page showed it. A form that sent no version is not checked here (``take``
+    still checks the move against the case's current state)."""
+    seen = (seen or "").strip()
+    if not seen or seen == step_version(case):
+        return None
+    from ipcase.cases.models import TimelineEntry
+    from ipcase.channels.registry import get_channel
+
+    _, _, after = seen.partition(":")
+    since = int(after) if after.isdigit() and len(after) < 19 else 0
+    entry = db.session.scalars(
+        sa.select(TimelineEntry)
+        .where(
+            TimelineEntry.case_id == case.id,
+            TimelineEntry.event == "case.transition",
+            TimelineEntry.id > since,
+        )
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    ).first()
+    step = ((entry.data or {}).get("action") or {}).get("step") if entry is not None else None
+    workflow = get_channel(case.channel).workflow
+    t = workflow.by_action.get(step) if workflow is not None and isinstance(step, str) else None
+    if entry is None or t is None:
+        return _l("The case changed meanwhile: it is now “%(state)s”. Check it and try again.", state=case.state_label)
+    return _l(
+        "The case changed meanwhile: %(who)s took the step “%(step)s” at %(at)s; it is now “%(state)s”. "
+        "Check it and try again.",
+        who=entry.actor.display_name if entry.actor is not None else _l("the office"),
+        step=t.label,
+        at=clock.to_local(entry.at).strftime("%Y-%m-%d %H:%M"),
+        state=case.state_label,
+    )
+
+
 def available(workflow: Workflow, case: Case, user: User) -> list[Transition]:
     """The moves ``user`` may take on ``case`` now."""
     return [t for t in workflow.transitions if why_not(workflow, case, t.action, user) is None]
@@ -205,7 +266,18 @@ def take(
     data: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> Transition:
-    """Take a move: check it, change the state, record the event and the timeline entry."""
+    """Take a move: check it, change the state, record the event and the timeline entry.
+
+    The case's row is locked first (:func:`ipcase.cases.operations.lock_case`) and the move
+    checked on what it holds then: of two people taking steps on the same case at once, the second
+    waits for the first and is refused when the first moved the case on (its taker decided on a
+    state that is gone)."""
+    state_seen = case.state
+    lock_case(case)
+    if case.state != state_seen:
+        # another step moved the case while this one waited: its taker decided on a state that
+        # is gone, so the step is refused even where the new state would allow it
+        raise DomainError(("action", changed_meanwhile(case, f"{state_seen}:")))
     problem = why_not(workflow, case, action, actor)
     if problem:
         raise DomainError(("action", problem))

@@ -1,10 +1,12 @@
-"""Declarative base, naming convention, column types and mixins shared by every model."""
+"""Declarative base, naming convention, column types and mixins shared by every model; row locks."""
 
+import weakref
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ipcase.core import clock
@@ -92,3 +94,51 @@ def configure_engine(engine: sa.Engine) -> None:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", sqlite_pragmas)
         sa.event.listen(engine, "begin", sqlite_begin)
+
+
+#: rows locked by :func:`lock_row`, per (root) session transaction: a row is locked once per transaction
+_LOCKED: "weakref.WeakKeyDictionary[Any, set[Any]]" = weakref.WeakKeyDictionary()
+
+
+def lock_row(obj: Any) -> None:
+    """Hold the row of ``obj`` (in its base table, e.g. ``cases``) until the transaction ends,
+    and reload the session's objects from the database once it is held.
+
+    Operations that check an object's state and then change it call this first: of two requests
+    racing on the same row, the second waits for the first to commit and then checks again on what
+    the first left (``SELECT … FOR NO KEY UPDATE`` on PostgreSQL; it does not block inserting rows
+    that refer to the locked one). On SQLite the write transaction (``BEGIN IMMEDIATE``) already
+    serialises writers and ``FOR UPDATE`` is not emitted. Changes not yet flushed are flushed
+    first, so reloading loses nothing; a row already locked in this transaction is not reloaded."""
+    session = orm.object_session(obj)
+    if session is None:
+        raise ValueError(f"{obj!r} is not in a session")
+    session.flush()
+    state = sa.inspect(obj)
+    if state.key is None:
+        raise ValueError(f"{obj!r} has no row yet")
+    transaction = session.get_transaction()
+    if transaction is not None and state.key in _LOCKED.get(transaction, ()):
+        return
+    columns = state.mapper.base_mapper.primary_key
+    session.execute(
+        sa.select(*columns)
+        .where(*(column == value for column, value in zip(columns, state.identity, strict=True)))
+        .with_for_update(key_share=True)
+    )
+    _LOCKED.setdefault(session.get_transaction(), set()).add(state.key)
+    session.expire_all()
+
+
+def row_exists(obj: Any) -> bool:
+    """Whether the row of ``obj`` (persistent, possibly expired) is still in the database: another
+    transaction may have deleted it while this one waited for a lock."""
+    session = orm.object_session(obj)
+    state = sa.inspect(obj)
+    if session is None or state.key is None:
+        return False
+    columns = state.mapper.base_mapper.primary_key
+    found = session.execute(
+        sa.select(sa.literal(1)).where(*(c == v for c, v in zip(columns, state.identity, strict=True)))
+    ).first()
+    return found is not None

@@ -221,6 +221,8 @@ def issue_access_code(case: Case, party: Party, *, actor: User | None) -> str:
     Returns the code: it is shown once and only its hash is kept."""
     if party.case_id != case.id:
         raise DomainError(("party_id", _l("Choose a party of this case.")))
+    # two staff issuing a code for the party at once: the second waits, then revokes the first's
+    case_ops.lock_case(case, party)
     now = clock.now()
     db.session.execute(
         sa.update(PortalAccess)

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
+from ipcase.cases.operations import lock_case
 from ipcase.cases.permissions import can_edit
 from ipcase.cases.timeline import record
 from ipcase.channels.injunctions import forms as f
@@ -341,6 +342,7 @@ def link_main_case(injunction: InjunctionCase, main_case: Case, actor: User) -> 
     with the injunction. Refused with the reason, and nothing changed, otherwise."""
     if not isinstance(injunction, InjunctionCase):
         raise DomainError(("main_case", _l("Only an injunction can be linked to a main case.")))
+    lock_case(injunction)
     if actor.role not in OFFICE or not can_edit(actor, injunction):
         raise DomainError(("main_case", _l("You may not change this case.")))
     if main_case.channel != Channel.adjudication:
