@@ -158,38 +158,60 @@ def throttling() -> bool:
     return bool(limiter.enabled and limiter.initialized)
 
 
-def refused(reference: str, address: str | None) -> bool:
-    """Whether this address must wait before its code for this reference is even checked."""
+def _wait(strikes: int) -> int:
+    """Seconds an address with this many wrong codes waits before its next attempt (0: none)."""
+    over = strikes - int(current_app.config["PORTAL_ACCESS_FREE_FAILURES"])
+    return min(2 ** min(over, _MAX_DOUBLINGS), int(current_app.config["PORTAL_ACCESS_MAX_WAIT"])) if over > 0 else 0
+
+
+def admit(reference: str, address: str | None) -> bool:
+    """Whether this attempt's code may be checked at all; False: the address must wait.
+
+    Counted *before* the code is checked, by atomic increments only, so that of any number of
+    attempts sent at once no more than allowed reach the check: per (reference, address) the
+    attempt is counted first (a right code gives it back, :func:`release`); an address past its
+    free wrong codes gets one attempt per wait, the first to take it."""
     if not throttling():
-        return False
-    ref, addr = normalise_reference(reference), address_key(address)
-    if limiter.storage.get(_key("wait", addr)) > 0:
         return True
-    return any(
-        not limiter.limiter.test(item, "portal-ref-addr", ref, addr)
-        for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT")
-    )
+    storage, strategy = limiter.storage, limiter.limiter
+    ref, addr = normalise_reference(reference), address_key(address)
+    if storage.get(_key("wait", addr)) > 0:
+        return False
+    counted = [strategy.hit(item, "portal-ref-addr", ref, addr) for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT")]
+    if not all(counted):
+        return False
+    strikes = storage.get(_key("strikes", addr))
+    if wait := _wait(strikes):
+        return storage.incr(_key("turn", addr, str(strikes)), wait) == 1
+    return True
+
+
+def release(reference: str, address: str | None) -> None:
+    """A right code: its attempt no longer counts against the reference and address."""
+    if not throttling():
+        return
+    ref, addr = normalise_reference(reference), address_key(address)
+    for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT"):
+        limiter.storage.incr(item.key_for("portal-ref-addr", ref, addr), item.get_expiry(), amount=-1)
 
 
 def record_failure(reference: str, address: str | None) -> Failure:
-    """Count one wrong code typed with this reference from this address."""
+    """Count one wrong code typed with this reference from this address (admitted by :func:`admit`)."""
     if not throttling():
         return Failure(under_attack=False, attack_began=False)
-    config = current_app.config
     storage, strategy = limiter.storage, limiter.limiter
     ref, addr = normalise_reference(reference), address_key(address)
-    for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT"):
-        strategy.hit(item, "portal-ref-addr", ref, addr)
     per_reference = _limits("PORTAL_CASE_RATE_LIMIT")
     under_attack = False
     for item in per_reference:
         under_attack = not strategy.hit(item, "portal-ref", ref) or under_attack
     strikes = storage.incr(
-        _key("strikes", addr), int(config["PORTAL_ACCESS_FAILURE_WINDOW"]), amount=ATTACK_WEIGHT if under_attack else 1
+        _key("strikes", addr),
+        int(current_app.config["PORTAL_ACCESS_FAILURE_WINDOW"]),
+        amount=ATTACK_WEIGHT if under_attack else 1,
     )
-    over = strikes - int(config["PORTAL_ACCESS_FREE_FAILURES"])
-    if over > 0:
-        storage.incr(_key("wait", addr), min(2 ** min(over, _MAX_DOUBLINGS), int(config["PORTAL_ACCESS_MAX_WAIT"])))
+    if wait := _wait(strikes):
+        storage.incr(_key("wait", addr), wait)
     began = False
     if under_attack:
         longest = max(item.get_expiry() for item in per_reference)

@@ -478,10 +478,11 @@ def _check_code(form: AccessForm) -> PortalAccess | None:
     code from any other address always opens its case, however many wrong codes were tried for the
     case's reference. The first time a reference is found under attack, its case's staff see it."""
     reference, address = form.reference.data, request.remote_addr
-    if throttle.refused(reference, address):
+    if not throttle.admit(reference, address):
         abort(429)
     found = find_access(reference, form.code.data)
     if found is not None:
+        throttle.release(reference, address)
         return found
     failure = throttle.record_failure(reference, address)
     if failure.attack_began and throttle.tell_staff(reference):
