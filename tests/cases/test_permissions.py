@@ -139,11 +139,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "pools.remove_unavailability": {r: 404 if r in POOL_EDITORS else 403 for r in STAFF_AND_PARTIES},
     "pools.suggest": case_write(200),
     # official documents (issue 5): prepared and served by the case's office, downloaded by
-    # whoever sees the case (the matrix document is a notice, not an internal form); batches by
-    # the offices' staff; the renderer's status page by administrators; verification is public
+    # the staff who see the case and by a party once served on it (issue 13: the matrix notice is
+    # not served, so the party gets 404; tests/documents/test_party_access.py has the served case);
+    # batches by the offices' staff; the renderer's status page by administrators; verification is public
     "documents.prepare": case_write(200),
     "documents.correct": case_write(200),
-    "documents.download": case_read(),
+    "documents.download": case_read() | {"party": 404},
     "documents.record_service": case_write(302),
     "documents.batch": {r: 200 if r in HANDLER_ROLES else 403 for r in STAFF_AND_PARTIES},
     "documents.show_batch": {
