@@ -77,27 +77,42 @@ fi
 say "Lint (ruff)"
 ruff check .
 ruff format --check .
-say "Tests, the clock frozen at the default instant (SQLite, and PostgreSQL when reachable)"
-python -m pytest -q -p no:cacheprovider "${@:2}"
-# With no test selection, the suite runs again with the clock at two other instants — a later
-# year without an official holiday schedule, and 23:30 China time on the eve of National Day
-# (tests/conftest.py: OTHER_INSTANTS) — so a test that passes only on some days is found.
-# The two runs go side by side (one per core), each into its own log, printed when both ended.
-if (($# < 2)); then
-  logs="$(mktemp -d)"
-  pids=()
-  redis_db=14 # each run its own Redis database (the default run used 15)
-  for at in $(python -c 'from tests.conftest import OTHER_INSTANTS; print(*OTHER_INSTANTS)'); do
-    say "Tests again, the clock at $at (SQLite)"
-    IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/$((redis_db--))" IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
-    pids+=("$!")
-  done
-  status=0
-  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  for log in "$logs"/*.log; do
-    say "$(basename "$log" .log)"
-    cat "$log"
-  done
-  rm -rf "$logs"
-  exit "$status"
+# Bytecode is cached (some shells set PYTHONDONTWRITEBYTECODE): every test process below would
+# otherwise compile the app, the tests and their assertion rewriting anew.
+unset PYTHONDONTWRITEBYTECODE
+if (($# >= 2)); then
+  say "Tests, the clock frozen at the default instant (SQLite, and PostgreSQL when reachable)"
+  exec python -m pytest -q -p no:cacheprovider "${@:2}"
 fi
+# The whole suite: at the default instant on SQLite and PostgreSQL, spread over one pytest-xdist
+# worker per core (tests sharing a costly fixture, e.g. the browser tests' Chromium and live
+# server, stay on one worker: tests/conftest.py); then again with the clock at two other instants
+# (tests/conftest.py: OTHER_INSTANTS) — a later year without an official holiday schedule, and
+# 23:30 China time on the eve of National Day — so a test that passes only on some days is found.
+# Those two runs go side by side (one process each), each into its own log, printed when both end.
+# Each run, and each worker of a run, has its own Redis database: 15 down to 15 - workers + 1 for
+# the first, then the next free ones (tests/conftest.py: REDIS_URL).
+workers="${IPCASE_TEST_WORKERS:-$(nproc)}"
+((workers >= 1 && workers <= 8)) || workers=2
+say "Tests, the clock frozen at the default instant (SQLite, and PostgreSQL when reachable; $workers workers)"
+status=0
+if ((workers > 1)); then
+  IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/15" python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup || status=1
+else
+  IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/15" python -m pytest -q -p no:cacheprovider || status=1
+fi
+logs="$(mktemp -d)"
+pids=()
+redis_db=$((15 - workers))
+for at in $(python -c 'from tests.conftest import OTHER_INSTANTS; print(*OTHER_INSTANTS)'); do
+  say "Tests again, the clock at $at (SQLite)"
+  IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/$((redis_db--))" IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
+  pids+=("$!")
+done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+for log in "$logs"/*.log; do
+  say "$(basename "$log" .log)"
+  cat "$log"
+done
+rm -rf "$logs"
+exit "$status"

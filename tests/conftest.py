@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -60,9 +61,25 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-#: the Redis database rate-limit tests may empty (``IPCASE_TEST_REDIS_URL``); runs side by side
-#: each get their own, or one run's reset clears the other's counts mid-test
-REDIS_URL = os.environ.get("IPCASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+#: the pytest-xdist worker this process is (0 for ``gw0``, 1 for ``gw1`` ...; 0 without xdist)
+WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _worker_redis_url(url: str, index: int) -> str:
+    """``url`` with its database number lowered by ``index``: worker *n* of a run whose Redis
+    database is 15 uses 15 - *n*, so the runs' databases must be spaced by their worker count."""
+    parts = urlsplit(url)
+    number = int(parts.path.lstrip("/") or 0) - index
+    if number < 0:
+        raise pytest.UsageError(f"IPCASE_TEST_REDIS_URL {url!r} leaves no Redis database for worker {index}")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+#: the Redis database rate-limit tests may empty (``IPCASE_TEST_REDIS_URL``, default database 15):
+#: runs side by side, and the workers of one run, each get their own, or one's reset clears the
+#: other's counts mid-test (a server a test starts is handed this one)
+REDIS_URL = _worker_redis_url(os.environ.get("IPCASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), WORKER_INDEX)
 
 
 def _pg_reachable() -> bool:
@@ -108,9 +125,12 @@ def database_config(backend: str, tmp_path_factory: pytest.TempPathFactory, labe
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     engine.dispose()
+    # A test database is thrown away: its commits need not wait for the disk (the live server's,
+    # the race tests' and the migrations' commits otherwise each wait for an fsync).
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
     return {
         "SQLALCHEMY_DATABASE_URI": _pg_sqlalchemy_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}},
         "_PG_SCHEMA": schema,
     }
 
@@ -163,6 +183,34 @@ def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
     )
     app.test_client_class = IsolatedClient
     return app
+
+
+_SHARED_SCOPES = {"session": 0, "package": 1, "module": 2, "class": 3}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), tests that share a costly fixture wider than one
+    test go to the same worker, which builds it once: the browser tests (Chromium, the live server
+    and its database, ``tests/browser/conftest.py``) all on one worker, a module's seeded or
+    rendered fixture (``scope="module"``) on one. The fixtures of this file and of plugins are
+    cheap enough for each worker to build its own."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        groups = []
+        for defs in info.name2fixturedefs.values():
+            fixture = defs[-1]
+            if fixture.scope not in _SHARED_SCOPES or fixture.baseid in ("", "tests"):
+                continue
+            if fixture.scope in ("session", "package"):
+                owner = fixture.baseid
+            else:
+                owner = item.nodeid.split("::")[0] + ("" if fixture.scope == "module" else f"::{item.cls.__name__}")
+            groups.append((_SHARED_SCOPES[fixture.scope], owner))
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(min(groups)[1]))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
