@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import logging
+import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -164,7 +165,9 @@ def compact_font(source: Path, cache_dir: Path) -> Path | None:
             log.warning("documents: could not build a compact font from %s; using the full collection", source)
             return None
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".tmp")
+        # one partial file per process: two processes (gunicorn's workers, test workers) building
+        # the face at once would otherwise write into one file and the second rename would fail
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(content)
         partial.replace(target)  # atomic: another process never reads half a file
         log.info("documents: built %s (%d KB)", target.name, len(content) // 1024)
