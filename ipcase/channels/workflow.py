@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import EntryKind
-from ipcase.cases.models import Case
+from ipcase.cases.models import Case, TimelineEntry
 from ipcase.cases.operations import lock_case
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
@@ -194,8 +194,6 @@ def why_not(workflow: Workflow, case: Case, action: str, user: User | None) -> A
 
 
 def _last_step(case: Case) -> Any:
-    from ipcase.cases.models import TimelineEntry
-
     return db.session.scalars(
         sa.select(TimelineEntry)
         .where(TimelineEntry.case_id == case.id, TimelineEntry.event == "case.transition")
@@ -220,7 +218,6 @@ def changed_meanwhile(case: Case, seen: str | None) -> Any:
     seen = (seen or "").strip()
     if not seen or seen == step_version(case):
         return None
-    from ipcase.cases.models import TimelineEntry
     from ipcase.channels.registry import get_channel
 
     _, _, after = seen.partition(":")
