@@ -96,8 +96,8 @@ def configure_engine(engine: sa.Engine) -> None:
         sa.event.listen(engine, "begin", sqlite_begin)
 
 
-#: rows locked by :func:`lock_row`, per (root) session transaction: a row is locked once per transaction
-_LOCKED: "weakref.WeakKeyDictionary[Any, set[Any]]" = weakref.WeakKeyDictionary()
+#: ``session.info`` key of the rows :func:`lock_row` holds: (the transaction, weakly; their keys)
+_LOCKED = "ipcase.locked_rows"
 
 
 def lock_row(obj: Any) -> None:
@@ -117,8 +117,9 @@ def lock_row(obj: Any) -> None:
     state = sa.inspect(obj)
     if state.key is None:
         raise ValueError(f"{obj!r} has no row yet")
+    held = session.info.get(_LOCKED)
     transaction = session.get_transaction()
-    if transaction is not None and state.key in _LOCKED.get(transaction, ()):
+    if transaction is not None and held is not None and held[0]() is transaction and state.key in held[1]:
         return
     columns = state.mapper.base_mapper.primary_key
     session.execute(
@@ -126,7 +127,10 @@ def lock_row(obj: Any) -> None:
         .where(*(column == value for column, value in zip(columns, state.identity, strict=True)))
         .with_for_update(key_share=True)
     )
-    _LOCKED.setdefault(session.get_transaction(), set()).add(state.key)
+    transaction = session.get_transaction()
+    if held is None or held[0]() is not transaction:
+        held = session.info[_LOCKED] = (weakref.ref(transaction), set())
+    held[1].add(state.key)
     session.expire_all()
 
 
