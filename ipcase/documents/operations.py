@@ -185,10 +185,11 @@ def _store(case: Case, document: IssuedDocument, pdf: bytes, *, actor: User | No
             actor=actor,
             kind=EntryKind.change,
             data=data | {"old": corrects.number},
-            is_public=not document.is_internal,
+            is_public=False,
         )
     else:
-        record(case, "document.issued", actor=actor, kind=EntryKind.info, data=data, is_public=not document.is_internal)
+        record(case, "document.issued", actor=actor, kind=EntryKind.info, data=data, is_public=False)
+    # both staff only: a party learns of a document when it is served on it (documents.queries)
 
 
 def issue_document(

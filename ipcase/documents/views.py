@@ -97,9 +97,14 @@ def documents_panel(case: Case) -> dict[str, Any]:
         service_form = ServiceForm(prefix="service", formdata=None)
         service_form.recipient.choices = opts([(p.id, f"{p.name} ({p.role.label})") for p in case.parties])
         service_form.method.choices = opts(ServiceMethod.choices())
+    own_parties: set[int] | None = None  # a party account: the parties it is or acts for
+    if not staff:
+        own_parties = set(db.session.scalars(queries.parties_of_account(current_user, case)))
     return {
         "show": bool(issued or wanted),
         "issued": issued,
+        "readable": {d.id for d in issued},
+        "own_parties": own_parties,
         "wanted": wanted,
         "issuer": issuer,
         "service_form": service_form,

@@ -14,7 +14,7 @@ from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
 from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
-from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceRecord
+from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
 from ipcase.extensions import db, limiter
 from tests.cases.helpers import commit
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
@@ -286,12 +286,25 @@ def test_status_page_shows_the_subsetter(client_as, text):
     assert client_as("examiner").get("/documents/status").status_code == 403
 
 
-def test_panel_for_parties_shows_only_public_documents(client_as, issued, case, users):
-    case.requesters[0].user = users["party"]
+def test_panel_for_parties_shows_a_document_once_served_on_them(client_as, issued, case, users):
+    """Before service a party sees neither the document nor its issue in the timeline; once it is
+    served on the party it is listed with that party's own service only."""
+    requester, respondent = case.requesters[0], case.respondents[0]
+    requester.user = users["party"]
+    commit()
+    page = client_as("party").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert issued.number not in page
+    assert "/documents/docketing_notice" not in page  # no prepare link for parties
+    for party in (requester, respondent):
+        ops.record_service(
+            issued, recipient=party, method=ServiceMethod.direct, served_on=date(2026, 11, 24), actor=users["examiner"]
+        )
     commit()
     page = client_as("party").get(f"/cases/{case.id}").get_data(as_text=True)
     assert issued.number in page
-    assert "/documents/docketing_notice" not in page  # no prepare link for parties
+    assert f"{requester.name}: " in page
+    assert f"{respondent.name}: " not in page  # another party's service is not shown to it
+    assert "/documents/docketing_notice" not in page
 
 
 def test_staff_of_another_office_cannot_reach_documents(client_as, issued, case):
