@@ -58,7 +58,9 @@ class OrganisationForm(FlaskForm):
         filters=[_strip],
     )
     kind = SelectField(_l("Type"), choices=opts(OrgKind.choices()), validators=[DataRequired()])
-    host_type = SelectField(_l("Host"), choices=opts([("", "—"), *HostType.choices()]), validators=[Optional()])
+    host_type = SelectField(
+        _l("Host"), choices=opts([("", "—"), *HostType.choices()]), validators=[Optional()], filters=[_strip]
+    )
     region_code = StringField(
         _l("Region code"),
         validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l("Six digits, e.g. 510100."))],

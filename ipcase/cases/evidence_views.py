@@ -45,7 +45,7 @@ class EvidenceItemForm(FlaskForm):
     source = StringField(_l("Source"), validators=[Length(max=200)], filters=[_strip])
     pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(min=1, max=100000)])
     kind = SelectField(_l("Form"), choices=opts(EvidenceForm.choices()), default=EvidenceForm.copy.value)
-    submitted_by_party_id = SelectField(_l("Submitted by"), validators=[Optional()])
+    submitted_by_party_id = SelectField(_l("Submitted by"), validators=[Optional()], filters=[_strip])
     received_at = DateTimeLocalField(_l("Received (China time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     file = FileField(
         _l("File (PDF, JPEG or PNG, up to 20 MB)"),

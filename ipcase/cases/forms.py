@@ -59,7 +59,9 @@ class PartyFields(Form):
     role = SelectField(_l("Role"), choices=opts(PartyRole.choices()), validators=[InputRequired()])
     kind = SelectField(_l("Type"), choices=opts(PartyKind.choices()), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
-    id_type = SelectField(_l("Identity document"), choices=opts(BLANK + IdType.choices()), validators=[Optional()])
+    id_type = SelectField(
+        _l("Identity document"), choices=opts(BLANK + IdType.choices()), validators=[Optional()], filters=[_strip]
+    )
     id_number = StringField(_l("Document number"), validators=[Length(max=40)], filters=[_strip])
     legal_rep_name = StringField(_l("Legal representative"), validators=[Length(max=60)], filters=[_strip])
     legal_rep_title = StringField(_l("Representative's title"), validators=[Length(max=60)], filters=[_strip])
@@ -136,7 +138,9 @@ class RightFields(Form):
         validators=[DataRequired(), Length(max=40)],
         filters=[_strip],
     )
-    patent_type = SelectField(_l("Patent type"), choices=opts(BLANK + PatentType.choices()), validators=[Optional()])
+    patent_type = SelectField(
+        _l("Patent type"), choices=opts(BLANK + PatentType.choices()), validators=[Optional()], filters=[_strip]
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
     holder = StringField(_l("Right holder"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
     filed_on = DateField(_l("Filing date"), validators=[Optional()])
@@ -169,7 +173,10 @@ class RightForm(FlaskForm, RightFields):
 class CaseDetailsFields(MediationSubjectChecks, Form):
     source = SelectField(_l("Source"), choices=opts(CaseSource.choices()), validators=[InputRequired()])
     jurisdiction_basis = SelectField(
-        _l("Jurisdiction basis"), choices=opts(BLANK + JurisdictionBasis.choices()), validators=[Optional()]
+        _l("Jurisdiction basis"),
+        choices=opts(BLANK + JurisdictionBasis.choices()),
+        validators=[Optional()],
+        filters=[_strip],
     )
     title = StringField(
         _l("Cause"),
@@ -315,7 +322,10 @@ class CaseFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[_strip])
     channel = SelectField(
-        _l("Channel"), choices=opts([("", _l("All channels")), *Channel.choices()]), validators=[Optional()]
+        _l("Channel"),
+        choices=opts([("", _l("All channels")), *Channel.choices()]),
+        validators=[Optional()],
+        filters=[_strip],
     )
     state = SelectField(_l("State"), validators=[Optional()], validate_choice=False)
     assignee = SelectField(_l("Assignee"), validators=[Optional()], validate_choice=False)
@@ -324,6 +334,7 @@ class CaseFilterForm(FlaskForm):
         _l("Open or closed"),
         choices=opts([("", _l("Open and closed")), ("open", _l("Open")), ("closed", _l("Closed"))]),
         validators=[Optional()],
+        filters=[_strip],
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
 

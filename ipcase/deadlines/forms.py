@@ -25,6 +25,8 @@ from ipcase.deadlines.models import ExclusionKind, UnitLabel
 #: the longest period the calculator and the rule settings accept, per unit; far beyond any
 #: statutory period, and short enough that nothing overflows or loops for long
 MAX_LENGTH = {Unit.working_days: 1000, Unit.days: 3660, Unit.months: 120, Unit.years: 10, Unit.hours: 8784}
+#: the bound of a length whatever its unit (the unit's own is checked where the unit is known)
+LONGEST = max(MAX_LENGTH.values())
 
 #: the years a start may lie in (the calendar data covers about 2004 to next year)
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -59,7 +61,8 @@ def _check_year(value: date | None) -> None:
 class ExtensionRequestForm(FlaskForm):
     level = SelectField(_l("Approved by"), validators=[InputRequired()])
     length = IntegerField(
-        _l("Length"), validators=[InputRequired(AT_LEAST_ONE), NumberRange(min=1, message=AT_LEAST_ONE)]
+        _l("Length"),
+        validators=[InputRequired(AT_LEAST_ONE), NumberRange(min=1, message=AT_LEAST_ONE), NumberRange(max=LONGEST)],
     )
     reason = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=1000)], filters=[_strip])
 
@@ -112,7 +115,8 @@ class CalculatorForm(FlaskForm):
     )
     unit = SelectField(_l("Unit"), choices=opts(UnitLabel.choices()), validators=[InputRequired()])
     length = IntegerField(
-        _l("Length"), validators=[InputRequired(AT_LEAST_ONE), NumberRange(min=1, message=AT_LEAST_ONE)]
+        _l("Length"),
+        validators=[InputRequired(AT_LEAST_ONE), NumberRange(min=1, message=AT_LEAST_ONE), NumberRange(max=LONGEST)],
     )
 
     def validate_start(self, field: Any) -> None:
@@ -141,7 +145,7 @@ class MyDeadlinesFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    unit = SelectField(_l("Unit"), validators=[Optional()])
+    unit = SelectField(_l("Unit"), validators=[Optional()], filters=[_strip])
     missed = BooleanField(_l("Include missed deadlines"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
 
@@ -198,7 +202,7 @@ class RuleSettingForm(FlaskForm):
     length = IntegerField(
         _l("Length"),
         description=_l("Leave empty to use the catalogue's length again."),
-        validators=[Optional(), NumberRange(min=1, message=AT_LEAST_ONE)],
+        validators=[Optional(), NumberRange(min=1, message=AT_LEAST_ONE), NumberRange(max=LONGEST)],
     )
 
 

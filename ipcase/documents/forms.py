@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ipcase.cases.enums import PartyRole
 from ipcase.core import clock
-from ipcase.core.forms import opts
+from ipcase.core.forms import MAX_YUAN, MultipleChoiceField, opts
 
 TEXT_MAX = 4000
 LINE_MAX = 200
@@ -186,7 +186,7 @@ REFUSAL_GROUNDS: list[tuple[str, Any, str]] = [
 class RefusalForm(DocumentForm):
     ADDRESSEE = PartyRole.requester
     addressee = addressee_field()
-    grounds = SelectMultipleField(
+    grounds = MultipleChoiceField(
         _l("Grounds (不予受理)"),
         choices=opts([(v, lab) for v, lab, _zh in REFUSAL_GROUNDS]),
         validators=[DataRequired()],
@@ -317,7 +317,7 @@ class MediationAgreementForm(DocumentForm):
     amount = DecimalField(
         _l("Compensation agreed (yuan)"),
         places=2,
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), NumberRange(min=0), NumberRange(max=MAX_YUAN)],
         description=_l("0 or empty when the agreement pays no compensation."),
     )
     due_on = day(_l("Payment due by"), required=False)
@@ -410,7 +410,7 @@ class PerformanceDemandForm(DocumentForm):
 class ServiceReceiptForm(DocumentForm):
     ADDRESSEE = PartyRole.respondent
     addressee = addressee_field()
-    documents = SelectMultipleField(_l("Documents served"), coerce=int, validators=[DataRequired()])
+    documents = MultipleChoiceField(_l("Documents served"), coerce=int, validators=[DataRequired()])
     address = line(_l("Address for service"))
 
     def prepare(self, case: Any) -> "ServiceReceiptForm":
@@ -606,7 +606,7 @@ class ServiceForm(FlaskForm):
 class BatchForm(FlaskForm):
     """The cases a notice is issued for at once; the variable parts come from the kind's form."""
 
-    cases = SelectMultipleField(_l("Cases"), coerce=int, validators=[DataRequired()])
+    cases = MultipleChoiceField(_l("Cases"), coerce=int, validators=[DataRequired()])
 
 
 class VerifyForm(FlaskForm):

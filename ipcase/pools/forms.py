@@ -5,12 +5,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ipcase.cases.forms import AssignmentForm
-from ipcase.core.forms import opts
+from ipcase.core.forms import MultipleChoiceField, opts
 from ipcase.pools.models import Pool
 from ipcase.pools.rules import Relation
 
@@ -21,7 +21,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class CheckboxesField(SelectMultipleField):
+class CheckboxesField(MultipleChoiceField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

@@ -123,7 +123,7 @@ def test_response_refused(app, case, users, data, message):
     ("change", "message"),
     [
         ({"measures": None}, "Measures taken: This field is required."),
-        ({"measures": ["withdraw_exhibits", "confiscate"]}, "is not a valid choice"),
+        ({"measures": ["withdraw_exhibits", "confiscate"]}, "Measures taken: Choose only among the options offered."),
         ({"items": None}, "Exhibits, materials or links concerned: This field is required."),
         ({"reason": None}, "Give the reasons for this step."),
     ],

@@ -238,7 +238,7 @@ def test_a_director_admits_to_pools_and_every_change_is_audited(app, users, clie
         ({"ipc_classes": "A47C 4/00, chairs"}, "“chairs” is not an IPC class"),
         ({"ipc_classes": "H04"}, "“H04” is not an IPC class"),
         ({"pools": ["mediator"]}, "Expert (Expert / technical investigator) cannot be in the pool: Mediators"),
-        ({"pools": ["nonsense"]}, "is not a valid choice"),
+        ({"pools": ["nonsense"]}, "Choose only among the options offered."),
     ],
 )
 def test_bad_profile_input_changes_nothing(app, users, client_as, text, data, message):

@@ -16,7 +16,6 @@ from wtforms import (
     DecimalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -35,7 +34,7 @@ from ipcase.channels.adjudication.states import (
     SuspensionRefusalGround,
 )
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
-from ipcase.core.forms import opts
+from ipcase.core.forms import MAX_VOTES, MAX_YUAN, MultipleChoiceField, opts
 
 SHORT_MAX = 200
 
@@ -287,7 +286,9 @@ class AppraisalCommissionForm(StepForm):
         ),
         validators=[InputRequired()],
     )
-    cost = DecimalField(_l("Cost (yuan)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    cost = DecimalField(
+        _l("Cost (yuan)"), places=2, validators=[InputRequired(), NumberRange(min=0), NumberRange(max=MAX_YUAN)]
+    )
     cost_agreed = BooleanField(_l("The parties agreed on the cost"))
     due_on = DateField(_l("Completion date asked for"), validators=[Optional()])
 
@@ -401,6 +402,7 @@ class HearingForm(StepForm):
         _l("Why closed"),
         choices=opts([("", "—"), *ClosedHearingReason.choices()]),
         validators=[Optional()],
+        filters=[strip],
     )
 
 
@@ -430,14 +432,18 @@ class HoldHearingForm(StepForm):
 
 
 class VoteForm(StepForm):
-    votes_for = IntegerField(_l("Votes for the draft decision"), validators=[InputRequired(), NumberRange(min=0)])
-    votes_against = IntegerField(_l("Votes against"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+    votes_for = IntegerField(
+        _l("Votes for the draft decision"), validators=[InputRequired(), NumberRange(min=0), NumberRange(max=MAX_VOTES)]
+    )
+    votes_against = IntegerField(
+        _l("Votes against"), default=0, validators=[InputRequired(), NumberRange(min=0), NumberRange(max=MAX_VOTES)]
+    )
     dissent = _text(_l("Dissenting opinion"), required=False)
 
 
 class DecisionForm(StepForm):
     outcome = SelectField(_l("Outcome"), choices=opts(DecisionOutcome.choices()), validators=[InputRequired()])
-    orders = SelectMultipleField(
+    orders = MultipleChoiceField(
         _l("Cessation orders"),
         choices=opts(CessationMeasure.choices()),
         validators=[Optional()],

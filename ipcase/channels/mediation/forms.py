@@ -28,7 +28,7 @@ from ipcase.cases.enums import Channel
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
 from ipcase.channels.mediation.models import subject_problems
 from ipcase.channels.mediation.states import MAX_INSTALMENTS, ArbitralForm, FailureGround, SessionOutcome
-from ipcase.core.forms import opts
+from ipcase.core.forms import MAX_YUAN, opts
 
 SHORT_MAX = 120
 NUMBER_MAX = 60
@@ -213,7 +213,7 @@ class AgreementForm(StepForm):
     amount = DecimalField(
         _l("Compensation agreed (yuan)"),
         places=2,
-        validators=[InputRequired(), NumberRange(min=0)],
+        validators=[InputRequired(), NumberRange(min=0), NumberRange(max=MAX_YUAN)],
         description=_l("0 when the agreement pays no compensation."),
     )
     terms = text(_l("Other terms"), required=False)

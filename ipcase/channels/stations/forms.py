@@ -6,7 +6,7 @@ form is checked the same way."""
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired
 
 from ipcase.cases.enums import Channel
@@ -14,7 +14,7 @@ from ipcase.channels.forms import StepForm
 from ipcase.channels.mediation.forms import ReceivingForm, line, receiving_organisations, text
 from ipcase.channels.mediation.models import MediationType
 from ipcase.channels.stations.states import NoticeMethod, OnSiteMeasure, ResponsePosition
-from ipcase.core.forms import opts
+from ipcase.core.forms import MultipleChoiceField, opts
 
 
 class ForwardForm(ReceivingForm):
@@ -41,7 +41,7 @@ class ResponseForm(StepForm):
 
 
 class MeasuresForm(StepForm):
-    measures = SelectMultipleField(
+    measures = MultipleChoiceField(
         _l("Measures taken"),
         choices=opts(OnSiteMeasure.choices()),
         validators=[InputRequired()],
