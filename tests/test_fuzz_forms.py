@@ -31,6 +31,9 @@ from tests.conftest import make_app
 from tests.deadlines.test_views import DEADLINE_MATRIX
 from tests.fuzz import walker
 
+#: one worker under pytest-xdist: the walk of every route is built once per backend and shared
+pytestmark = pytest.mark.xdist_group("fuzz_forms")
+
 #: POST routes the walker leaves out, each with its reason (none today: every one is walked)
 EXCLUDED: dict[str, str] = {}
 
@@ -54,7 +57,7 @@ ALIKE_FULL = {"anonymous", PORTAL_VISITOR, "party"}
 OTHER_ROLE_KINDS = ("empty", "ideographic", "newline")
 #: the remaining roles on routes all reach alike
 ALIKE_SHORT_KINDS = ("whitespace",)
-#: at most this many one-bad-field requests per route (kinds rotate over the fields beyond it)
+#: about this many one-bad-field requests per route (at least one per field)
 ONE_FIELD_CAP = 12
 
 #: routes the matrices show as 404 for the roles that may use them, because the matrix case has
@@ -215,16 +218,12 @@ def _every_field(fields: dict[str, walker.Field], value: str | None) -> dict[str
 
 
 def _one_bad_field(fields: dict[str, walker.Field]) -> list[tuple[str, str]]:
-    """(field, kind) pairs: each field with its type's bad values, rotated beyond the cap."""
-    names = list(fields)
-    if not names:
+    """(field, kind) pairs: each field with its type's bad values, the most telling first, as many
+    as the cap leaves per field (at least one)."""
+    if not fields:
         return []
-    per_field = max(1, ONE_FIELD_CAP // len(names))
-    pairs = []
-    for i, name in enumerate(names):
-        kinds = walker.KINDS_BY_TYPE[fields[name].kind]
-        pairs += [(name, kinds[(i + j) % len(kinds)]) for j in range(min(per_field, len(kinds)))]
-    return pairs
+    per_field = max(1, ONE_FIELD_CAP // len(fields))
+    return [(name, kind) for name, f in fields.items() for kind in walker.KINDS_BY_TYPE[f.kind][:per_field]]
 
 
 #: a valid start for routes whose form depends on one choice: the probe would find only that one

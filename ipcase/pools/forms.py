@@ -6,7 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ipcase.cases.forms import AssignmentForm
@@ -95,7 +95,7 @@ class UnavailabilityForm(FlaskForm):
 class RemoveForm(FlaskForm):
     """Removes one declaration or period of the profile in the URL (its id in the body)."""
 
-    item_id = IntegerField(validators=[InputRequired()])
+    item_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class PoolFilterForm(FlaskForm):
@@ -104,7 +104,7 @@ class PoolFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    pool = SelectField(_l("Pool"), choices=opts(BLANK + Pool.choices()), validators=[Optional()])
+    pool = SelectField(_l("Pool"), choices=opts(BLANK + Pool.choices()), validators=[Optional()], filters=[_strip])
     ipc = StringField(_l("IPC class begins with"), validators=[Optional(), Length(max=20)], filters=[_strip])
     available_on = DateField(_l("Available on"), validators=[Optional()])
     q = StringField(_l("Name, employer or title"), validators=[Optional(), Length(max=100)], filters=[_strip])

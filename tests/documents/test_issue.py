@@ -178,7 +178,7 @@ def sample_value(field):
     kind_name = type(field).__name__
     if kind_name == "SelectField":
         return field.choices[0].value if field.choices else None
-    if kind_name == "SelectMultipleField":
+    if kind_name in ("SelectMultipleField", "MultipleChoiceField"):
         return [ch.value for ch in field.choices[:1]]
     return {
         "TextAreaField": "第一项\n第二项",

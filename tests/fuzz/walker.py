@@ -39,12 +39,13 @@ KINDS: dict[str, str | None] = {
 #: time, below: with every field at once they only repeat what "huge" and "unknown" find)
 EVERY_FIELD_KINDS = tuple(k for k in KINDS if k not in ("negative", "non_digit"))
 
-#: which bad values a field of each type gets when the rest of the form is valid
+#: which bad values a field of each type gets when the rest of the form is valid, most telling first
+#: (a route with many fields gives each only the first ones)
 KINDS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "choice": ("blank", "whitespace", "unknown", "huge", "negative"),
-    "number": ("whitespace", "ideographic", "huge", "negative", "non_digit"),
+    "choice": ("whitespace", "unknown", "ideographic", "blank", "huge", "negative"),
+    "number": ("huge", "whitespace", "negative", "non_digit", "ideographic"),
     "date": ("whitespace", "huge", "unknown"),
-    "text": ("whitespace", "ideographic", "newline", "long"),
+    "text": ("newline", "ideographic", "long", "whitespace"),
 }
 
 NUMBER_FIELDS = ("IntegerField", "DecimalField", "FloatField", "IntegerRangeField", "DecimalRangeField")
