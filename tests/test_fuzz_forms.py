@@ -10,7 +10,7 @@ reaches alike are fuzzed in full for the anonymous visitor, a portal visitor ins
 party account and one staff member; the other roles get the empty and the whitespace form."""
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from flask import url_for
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
+from ipcase.core import clock
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines import operations as deadline_ops
 from ipcase.deadlines.models import Deadline, ExclusionKind, Notification
@@ -106,15 +107,15 @@ def ground(app, users, create_case, matrix_case):  # noqa: F811 (the imported fi
         time_limit, level="director", length=1, reason="案情复杂", actor=users["examiner"]
     )
     period = deadline_ops.start_exclusion(
-        case, ExclusionKind.appraisal, date(2026, 11, 23), actor=users["examiner"], reason="鉴定"
+        case, ExclusionKind.appraisal, clock.to_local(case.received_at).date(), actor=users["examiner"], reason="鉴定"
     )
     notify_case_staff(case, None, "moved", key="fuzz", data={"title": "x"})
     note = db.session.scalars(db.select(Notification).where(Notification.user_id == users["examiner"].id)).first()
     shift = calendar_admin.add_duty_shift(
         factories.org("cdip"),
         users["examiner"],
-        starts_at=clock_local(2026, 11, 25),
-        ends_at=clock_local(2026, 11, 26),
+        starts_at=clock.now() + timedelta(days=1),
+        ends_at=clock.now() + timedelta(days=2),
         actor=users["admin"],
     )
     injunction = create_case(Channel.injunction, actor=users["examiner"])
@@ -133,11 +134,6 @@ def ground(app, users, create_case, matrix_case):  # noqa: F811 (the imported fi
     }
     overrides = spares() | {"cases.link_main_case": {"case_id": injunction.id}}
     return ids, overrides, {"reference": case.number, "code": code}
-
-
-def clock_local(y: int, m: int, d: int) -> datetime:
-    """10:00 in China on that day."""
-    return datetime(y, m, d, 10, tzinfo=UTC) - timedelta(hours=8)
 
 
 #: backend → role → the cookies of its signed-in client: each route starts from them again, so a
