@@ -13,6 +13,7 @@ from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Agent, Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
+from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
 from ipcase.deadlines.calendar import Result, Unit, WorkCalendar
 from ipcase.deadlines.engine import Interval, due_instant, due_result, local_date
@@ -157,6 +158,7 @@ def meet_deadlines(
 
 
 def cancel_deadline(deadline: Deadline, *, actor: User, reason: str) -> None:
+    lock_row(deadline.case)  # every check-then-change of a case's periods holds the case's row
     if not deadline.is_open:
         raise DomainError(_l("This deadline is no longer running."))
     deadline.state = DeadlineState.cancelled
@@ -190,6 +192,7 @@ def cancel_open_deadlines(case: Case, *, only: set[int], actor: User | None, rea
 
 def start_exclusion(case: Case, kind: ExclusionKind, first_day: date, *, actor: User, reason: str) -> ExcludedPeriod:
     """Time from ``first_day`` on no longer counts towards the case's time limit."""
+    lock_row(case)
     if first_day > clock.today():
         raise DomainError(("first_day", _l("Excluded time cannot start in the future.")))
     if db.session.scalar(
@@ -220,6 +223,7 @@ def start_exclusion(case: Case, kind: ExclusionKind, first_day: date, *, actor: 
 
 def end_exclusion(period: ExcludedPeriod, last_day: date, *, actor: User) -> None:
     """The excluded time ended on ``last_day`` (inclusive); the clock runs again from the next day."""
+    lock_row(db.session.get(Case, period.case_id))
     if period.ends_on is not None:
         raise DomainError(_l("This excluded time has already ended."))
     if last_day < period.starts_on or last_day > clock.today():
@@ -248,6 +252,7 @@ def end_exclusion(period: ExcludedPeriod, last_day: date, *, actor: User) -> Non
 
 def request_extension(deadline: Deadline, *, level: str, length: int, reason: str, actor: User) -> Extension:
     """An examiner asks for more time, with reasons ([85]37: director ≤1 month, superior ≤2 more)."""
+    lock_row(deadline.case)  # two requests at once must not both fit under the limit
     rule = _rule(deadline)
     if not deadline.is_open:
         raise DomainError(_l("This deadline is no longer running."))
@@ -311,6 +316,7 @@ def can_decide_extension(user: User, ext: Extension) -> bool:
 
 def decide_extension(ext: Extension, *, approve: bool, actor: User, note: str = "") -> None:
     """Approve or refuse; either way it is audited, and an approval moves the due date."""
+    lock_row(ext.deadline.case)  # decided twice at once: the second sees the first's decision
     if ext.state != ExtensionState.requested:
         raise DomainError(_l("This request has already been decided."))
     if not can_decide_extension(actor, ext):

@@ -21,6 +21,7 @@ from ipcase.cases.models import Case, Party
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.core import clock
+from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
 from ipcase.core.numbering import next_number
 from ipcase.documents import queries, render
@@ -206,6 +207,7 @@ def issue_document(
     kind = get_kind(kind_key)
     if kind is None:
         raise DomainError(_l("Unknown document."))
+    lock_row(case)  # one issue at a time per case: what the step called for is checked on fresh rows
     at = at or clock.now()
     document, html = _prepare_issue(case, kind, fields, actor=actor, corrects=corrects, at=at)
     _store(case, document, render.html_to_pdf(html), actor=actor, corrects=corrects)
@@ -302,6 +304,7 @@ def record_service(
     records that event, unless the step or an earlier service already did.
     Legal basis: [85]10 (methods, electronic service needs consent); domain.md §1 P10."""
     case = document.case
+    lock_row(case)  # two services at once: the second sees the first (and its event) once it waits
     kind = get_kind(document.kind)
     if document.is_internal:
         raise DomainError(_l("An internal document is not served."))

@@ -22,6 +22,7 @@ from ipcase.cases.evidence import add_evidence
 from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
+from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
@@ -269,6 +270,7 @@ def submit_request(case: Case, party: Party, kind: RequestKind, *, text: str, up
     kind = RequestKind(kind)
     if party.case_id != case.id:
         raise DomainError(_l("You may not act on this case."))
+    lock_row(case)  # the case's state is checked on the row as it is now, not as the page saw it
     reason = public.why_not_online(case.channel, case.state, party.role, kind.value, is_closed=case.is_closed)
     if reason:
         raise DomainError(reason)
@@ -304,6 +306,7 @@ def submit_request(case: Case, party: Party, kind: RequestKind, *, text: str, up
 
 
 def mark_request_handled(request: PortalRequest, *, actor: User) -> None:
+    lock_row(request.case)  # marked twice at once: the second sees the first's mark
     if request.handled_at is not None:
         raise DomainError(_l("This online request has already been handled."))
     request.handled_at = clock.now()
@@ -321,6 +324,7 @@ def take_step_from_request(
     from ipcase.channels.registry import get_channel
     from ipcase.channels.workflow import take
 
+    lock_row(request.case)  # answered twice at once: the second sees the first's answer
     if request.handled_at is not None:
         raise DomainError(_l("This online request has already been handled."))
     if request.step_action != action:
