@@ -270,9 +270,18 @@ def _is_local(url: str | None) -> bool:
     return parts.netloc in ("", request.host)
 
 
+#: a page address longer than this is not one of ours
+MAX_NEXT = 2000
+
+
 def is_safe_next(target: str | None) -> bool:
-    """A redirect target after login must stay on this site (no scheme, no host)."""
-    if not target:
+    """A redirect target (after login, after the language switch) must stay on this site and go
+    into the Location header as it is: a path (no scheme, no host, not ``//``), no backslash
+    (browsers read ``/\\host`` as ``//host``), no control character (a line break would split the
+    header), of a sane length."""
+    if not target or len(target) > MAX_NEXT or "\\" in target:
+        return False
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")

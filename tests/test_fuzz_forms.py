@@ -39,9 +39,7 @@ pytestmark = pytest.mark.xdist_group("fuzz_forms")
 EXCLUDED: dict[str, str] = {}
 
 #: cases whose 5xx lies in a file another helper owns: reproduction in /tmp/notes/fuzz_findings.md
-KNOWN_FAILURES: dict[str, str] = {
-    "auth.login": "newline in next: header error (is_safe_next, web.py); see /tmp/notes/fuzz_findings.md",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 #: tables a refused request to the route changes by design: a refused sign-in counts the failure
 #: on the account (``users.failed_logins``), or the lock would never come

@@ -131,6 +131,9 @@ def test_deactivated_user_is_logged_out(client_as, users):
         " //evil.com",
         "evil.com",
         "",
+        "/\\evil.com",
+        "/cases/\r\nX-Injected: 1",  # a header split (before: a 500)
+        "/cases/\x85",
     ],
 )
 def test_next_must_stay_on_the_site(client_as, target):
