@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ipcase.auth import throttle
 from ipcase.auth.models import STAFF_ROLES, Role, ThrottleScope, User, dummy_password_check
 from ipcase.core import clock
+from ipcase.core.addresses import client_address
 from ipcase.core.errors import DomainError
 from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
@@ -135,7 +136,7 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
     cfg = current_app.config
     now = clock.now()
     name = username.strip().lower()[:64]
-    where = throttle.client_address(_request_address() if address is None else address)
+    where = client_address(_request_address() if address is None else address)
     window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
     base = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
     cap = timedelta(minutes=cfg["LOGIN_MAX_LOCK_MINUTES"])

@@ -6,7 +6,6 @@ concurrent tries, exactly the allowed number reach the password check. The keys 
 what the client typed and where it comes from, never on whether the account exists, so a
 throttled answer reveals nothing about which user names exist."""
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,21 +27,6 @@ class Counted:
     attempts: int
     blocked_until: datetime | None
     last_success_at: datetime | None
-
-
-def client_address(address: str | None) -> str:
-    """The key of a client address: IPv4 as it is, IPv6 as its /64 network (one host usually holds
-    a whole /64, so single IPv6 addresses would cost an attacker nothing)."""
-    text = (address or "").strip()
-    try:
-        ip = ipaddress.ip_address(text)
-    except ValueError:
-        return text[:64] or "unknown"
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
 
 
 def _insert() -> type:

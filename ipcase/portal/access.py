@@ -5,7 +5,6 @@ stored only as an argon2 hash (SD ``source_user.py``). Argon2 needs no server se
 printed on served notices survive a change of SECRET_KEY. Every failure — unknown reference,
 wrong or revoked code — takes one path and gives one answer (SD ``InvalidPassphraseError``)."""
 
-import ipaddress
 import re
 import secrets
 import unicodedata
@@ -19,6 +18,7 @@ from limits import RateLimitItem, parse_many
 
 from ipcase.cases.models import Case
 from ipcase.core import clock
+from ipcase.core.addresses import client_address
 from ipcase.extensions import db, limiter
 from ipcase.portal.models import PortalAccess
 
@@ -130,21 +130,6 @@ class Failure:
     attack_began: bool
 
 
-def address_key(address: str | None) -> str:
-    """The key of a client address: IPv4 as it is, IPv6 as its /64 network (one host usually holds a
-    whole /64, so single IPv6 addresses would cost an attacker nothing)."""
-    text = (address or "").strip()
-    try:
-        ip = ipaddress.ip_address(text)
-    except ValueError:
-        return text[:64] or "unknown"
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
-
-
 def _limits(name: str) -> list[RateLimitItem]:
     return parse_many(current_app.config[name])
 
@@ -174,7 +159,7 @@ def admit(reference: str, address: str | None) -> bool:
     if not throttling():
         return True
     storage, strategy = limiter.storage, limiter.limiter
-    ref, addr = normalise_reference(reference), address_key(address)
+    ref, addr = normalise_reference(reference), client_address(address)
     if storage.get(_key("wait", addr)) > 0:
         return False
     counted = [strategy.hit(item, "portal-ref-addr", ref, addr) for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT")]
@@ -190,7 +175,7 @@ def release(reference: str, address: str | None) -> None:
     """A right code: its attempt no longer counts against the reference and address."""
     if not throttling():
         return
-    ref, addr = normalise_reference(reference), address_key(address)
+    ref, addr = normalise_reference(reference), client_address(address)
     for item in _limits("PORTAL_CASE_ADDRESS_RATE_LIMIT"):
         limiter.storage.incr(item.key_for("portal-ref-addr", ref, addr), item.get_expiry(), amount=-1)
 
@@ -200,7 +185,7 @@ def record_failure(reference: str, address: str | None) -> Failure:
     if not throttling():
         return Failure(under_attack=False, attack_began=False)
     storage, strategy = limiter.storage, limiter.limiter
-    ref, addr = normalise_reference(reference), address_key(address)
+    ref, addr = normalise_reference(reference), client_address(address)
     per_reference = _limits("PORTAL_CASE_RATE_LIMIT")
     under_attack = False
     for item in per_reference:

@@ -201,7 +201,7 @@ def test_the_accounts_page_shows_failures_and_blocks(app, client_from, client_as
     ],
 )
 def test_address_keys(address, key):
-    from ipcase.auth.throttle import client_address
+    from ipcase.core.addresses import client_address
 
     assert client_address(address) == key
 
