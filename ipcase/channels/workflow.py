@@ -193,7 +193,8 @@ def why_not(workflow: Workflow, case: Case, action: str, user: User | None) -> A
 # -- one step at a time per case ------------------------------------------------------------------
 
 
-def _last_step(case: Case) -> Any:
+def last_step(case: Case) -> Any:
+    """The timeline entry of the case's newest step, or None."""
     return db.session.scalars(
         sa.select(TimelineEntry)
         .where(TimelineEntry.case_id == case.id, TimelineEntry.event == "case.transition")
@@ -206,7 +207,7 @@ def step_version(case: Case) -> str:
     """What a page offering steps saw of the case: its state and its last step's entry
     (``state:entry id``), sent back with the step (``StepForm.seen``) so that a step taken from
     a page the case has moved on from is refused (:func:`changed_meanwhile`)."""
-    last = _last_step(case)
+    last = last_step(case)
     return f"{case.state}:{last.id if last is not None else 0}"
 
 
@@ -222,16 +223,9 @@ def changed_meanwhile(case: Case, seen: str | None) -> Any:
 
     _, _, after = seen.partition(":")
     since = int(after) if after.isdigit() and len(after) < 19 else 0
-    entry = db.session.scalars(
-        sa.select(TimelineEntry)
-        .where(
-            TimelineEntry.case_id == case.id,
-            TimelineEntry.event == "case.transition",
-            TimelineEntry.id > since,
-        )
-        .order_by(TimelineEntry.id.desc())
-        .limit(1)
-    ).first()
+    entry = last_step(case)
+    if entry is not None and entry.id <= since:
+        entry = None  # no step since the page: something else changed the state
     step = ((entry.data or {}).get("action") or {}).get("step") if entry is not None else None
     workflow = get_channel(case.channel).workflow
     t = workflow.by_action.get(step) if workflow is not None and isinstance(step, str) else None

@@ -320,9 +320,8 @@ def take_step_from_request(
 ) -> Any:
     """Take the step that answers an online request, at the request's time of receipt, and mark
     the request handled with a link to the step's timeline entry: one act closes both."""
-    from ipcase.cases.models import TimelineEntry
     from ipcase.channels.registry import get_channel
-    from ipcase.channels.workflow import take
+    from ipcase.channels.workflow import last_step, take
 
     lock_row(request.case)  # answered twice at once: the second sees the first's answer
     if request.handled_at is not None:
@@ -340,12 +339,7 @@ def take_step_from_request(
         details=details,
     )
     db.session.flush()
-    entry = db.session.scalars(
-        sa.select(TimelineEntry)
-        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == "case.transition")
-        .order_by(TimelineEntry.id.desc())
-        .limit(1)
-    ).one()
+    entry = last_step(case)  # the step just taken
     request.handled_at = clock.now()
     request.handled_by = actor
     request.timeline_entry_id = entry.id
