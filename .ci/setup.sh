@@ -106,7 +106,11 @@ pids=()
 redis_db=$((15 - workers))
 for at in $(python -c 'from tests.conftest import OTHER_INSTANTS; print(*OTHER_INSTANTS)'); do
   say "Tests again, the clock at $at (SQLite)"
-  IPCASE_TEST_REDIS_URL="redis://127.0.0.1:6379/$((redis_db--))" IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
+  # the number is taken here, not in the background command's own words: those are expanded in
+  # the forked child, so a decrement there never reaches this loop and both runs would share one
+  url="redis://127.0.0.1:6379/$redis_db"
+  redis_db=$((redis_db - 1))
+  IPCASE_TEST_REDIS_URL="$url" IPCASE_TEST_BACKENDS=sqlite python -m pytest -q -p no:cacheprovider --at "$at" >"$logs/$at.log" 2>&1 &
   pids+=("$!")
 done
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done

@@ -92,6 +92,40 @@ def _worker_redis_url(url: str, index: int) -> str:
 #: other's counts mid-test (a server a test starts is handed this one)
 REDIS_URL = _worker_redis_url(os.environ.get("IPCASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), WORKER_INDEX)
 
+#: this process's named connection on ``REDIS_URL``, held open while the tests run
+_redis_claim: Any = None
+
+
+def claim_redis_database() -> None:
+    """Hold ``REDIS_URL``'s database for this test process, or stop with the name of the process
+    that holds it. The claim is a connection named ``ipcase-tests-<pid>`` left open on the
+    database: Redis lists each connection with the database it selected, and the claim ends with
+    the process, so a killed run leaves nothing behind. Two runs on one database empty each
+    other's counts mid-test (a test sees 422 where the limit refuses, or 429 from the start)."""
+    global _redis_claim
+    if _redis_claim is not None:
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, single_connection_client=True)
+    client.client_setname(f"ipcase-tests-{os.getpid()}")
+    database = int(urlsplit(REDIS_URL).path.lstrip("/") or 0)
+    others = [
+        entry["name"]
+        for entry in client.client_list()
+        if entry.get("name", "").startswith("ipcase-tests-")
+        and entry["name"] != f"ipcase-tests-{os.getpid()}"
+        and int(entry.get("db", -1)) == database
+    ]
+    if others:
+        client.close()
+        pytest.fail(
+            f"Redis database {database} ({REDIS_URL}) is in use by another test run ({', '.join(others)}): "
+            "give each run its own IPCASE_TEST_REDIS_URL",
+            pytrace=False,
+        )
+    _redis_claim = client
+
 
 def _pg_reachable() -> bool:
     import psycopg

@@ -20,7 +20,7 @@ from ipcase.extensions import db, limiter
 from ipcase.portal.access import new_code, normalise_code, normalise_reference
 from ipcase.portal.operations import issue_access_code
 from tests.cases.helpers import commit
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, claim_redis_database
 from tests.portal.helpers import enter
 
 ERRORS = re.compile(r'<div class="form-errors" role="alert">(.*?)</div>', re.S)
@@ -138,6 +138,8 @@ def rate_limits(storage_uri: str = "memory://"):
         probe.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
         limiter.init_app(probe)
     saved = (limiter._storage, limiter._limiter)
+    if storage_uri.startswith("redis://"):
+        claim_redis_database()
     storage = storage_from_string(storage_uri)
     limiter._storage, limiter._limiter = storage, FixedWindowRateLimiter(storage)
     limiter.enabled = True

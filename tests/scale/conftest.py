@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, claim_redis_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -171,6 +171,7 @@ def clean_redis() -> Iterator[None]:
         pytest.skip("Redis not reachable")
     import redis
 
+    claim_redis_database()
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
     yield
