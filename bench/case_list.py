@@ -50,7 +50,7 @@ def scenarios(app: Flask) -> list[tuple[str, dict[str, str]]]:
     """The requests to time; search values are taken from the data, from the examiner's office."""
     from ipcase.cases.models import Case, IPRight
     from ipcase.demo.large import TRADE_NAMES
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
     from ipcase.organisations.models import Organisation
 
     with app.app_context():
@@ -92,7 +92,7 @@ def run_backend(backend: str, cases: int, repeat: int, pg_url: str) -> tuple[lis
 
 def measure(app: Flask, backend: str, repeat: int) -> list[Result]:
     from ipcase.demo.seed import DEMO_ACCOUNTS
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     passwords = {username: password for username, password, *_ in DEMO_ACCOUNTS}
     statements = [0]

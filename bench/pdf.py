@@ -55,7 +55,7 @@ def build(database: Path, cases: int) -> Any:
     """The app on a fresh SQLite file with one office, its staff, and ``cases`` cases."""
     from ipcase import create_app
     from ipcase.auth.models import Role, User
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
     from ipcase.organisations.models import Organisation, OrgKind
 
     app = create_app(
@@ -96,7 +96,7 @@ def add_cases(count: int) -> list[int]:
     from ipcase.cases.enums import AgentAuthority, AssignmentRole, CaseSource, Channel, PartyKind, PartyRole, RightType
     from ipcase.cases.models import Agent, Assignment
     from ipcase.cases.operations import open_case
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
     from ipcase.organisations.models import Organisation
 
     org = db.session.scalars(sa.select(Organisation)).one()
@@ -201,7 +201,7 @@ def main() -> int:
         from ipcase.documents import render
         from ipcase.documents.registry import get_kind
         from ipcase.documents.snapshots import build_snapshot
-        from ipcase.extensions import db
+        from ipcase.core.extensions import db
 
         with app.test_request_context():
             report = render.subsetter_report()

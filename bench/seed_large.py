@@ -58,7 +58,7 @@ def prepare(app: Flask, cases: int) -> dict[str, float]:
 
     from ipcase.demo.large import seed_large
     from ipcase.demo.seed import seed_demo
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     timings: dict[str, float] = {}
     with app.app_context():
@@ -81,7 +81,7 @@ def prepare(app: Flask, cases: int) -> dict[str, float]:
 
 
 def dispose(app: Flask) -> None:
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     with app.app_context():
         db.session.remove()
@@ -91,7 +91,7 @@ def dispose(app: Flask) -> None:
 
 def count_cases(app: Flask) -> int:
     from ipcase.cases.models import Case
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0

@@ -25,7 +25,7 @@ from ipcase.cases.models import Case
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
 from ipcase.deadlines.service import sync_calendar
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from ipcase.auth.models import Role
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 

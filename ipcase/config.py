@@ -304,7 +304,7 @@ def session_identifier() -> str:
 def configure_proxies(app: Flask) -> None:
     """Trust X-Forwarded-For and X-Forwarded-Proto from exactly PROXY_COUNT proxies (none: the
     headers are ignored), for the rate limits, the login throttle and session protection."""
-    from ipcase.extensions import login_manager
+    from ipcase.core.extensions import login_manager
 
     count = app.config["PROXY_COUNT"]
     if count:

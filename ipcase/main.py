@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import AnyOf
 
 from ipcase.core.forms import opts
-from ipcase.web import is_safe_next
+from ipcase.core.http import is_safe_next
 
 bp = Blueprint("main", __name__)
 

@@ -16,7 +16,8 @@ from werkzeug.routing import IntegerConverter
 
 from ipcase.core import clock
 from ipcase.core.db import configure_engine
-from ipcase.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from ipcase.core.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from ipcase.core.http import MAX_ID, SESSION_VERSION_KEY
 
 #: endpoints reachable without logging in (default deny: everything else needs a session)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"}) | frozenset(
@@ -88,10 +89,6 @@ def configure_extensions(app: Flask) -> None:
 
     user_logged_in.connect(stamp_session_version, app)
     user_logged_out.connect(end_sessions_on_logout, app)
-
-
-#: the session key holding the account's session version at login
-SESSION_VERSION_KEY = "_sv"
 
 
 def stamp_session_version(_app: Flask, user: Any, **_: Any) -> None:
@@ -177,9 +174,6 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map: Any) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
-
-
-MAX_ID = 2**31 - 1
 
 
 def register_blueprints(app: Flask) -> None:
@@ -268,23 +262,6 @@ def _is_local(url: str | None) -> bool:
         return False
     parts = urlsplit(url)
     return parts.netloc in ("", request.host)
-
-
-#: a page address longer than this is not one of ours
-MAX_NEXT = 2000
-
-
-def is_safe_next(target: str | None) -> bool:
-    """A redirect target (after login, after the language switch) must stay on this site and go
-    into the Location header as it is: a path (no scheme, no host, not ``//``), no backslash
-    (browsers read ``/\\host`` as ``//host``), no control character (a line break would split the
-    header), of a sane length."""
-    if not target or len(target) > MAX_NEXT or "\\" in target:
-        return False
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
 
 
 def configure_templates(app: Flask) -> None:

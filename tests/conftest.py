@@ -268,7 +268,7 @@ def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flas
     """The app on a migrated database holding the base data (organisations, one user per role)."""
     from flask_migrate import upgrade
 
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     config = database_config(backend, tmp_path_factory, "app")
     application = make_app(config)
@@ -296,7 +296,7 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     app: Flask = request.getfixturevalue("app")
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     with app.app_context():
         engines = db._app_engines[app]

@@ -10,7 +10,7 @@ from ipcase.cases import operations as ops
 from ipcase.cases.enums import CaseSource, Channel, PartyKind, PartyRole, RightType
 from ipcase.cases.models import Case
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 
 PASSWORD = "Test-password-2026"

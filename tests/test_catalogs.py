@@ -15,7 +15,7 @@ from babel.support import Translations
 
 import ipcase
 from ipcase.catalogs import ROOT, CatalogueError, compile_stale
-from ipcase.extensions import babel, limiter
+from ipcase.core.extensions import babel, limiter
 
 SOURCE = ROOT / "ipcase" / "translations"
 #: a translation only the temporary copy has, to tell which catalogue a page was rendered from

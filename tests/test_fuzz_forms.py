@@ -19,11 +19,11 @@ from flask import url_for
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines import operations as deadline_ops
 from ipcase.deadlines.models import Deadline, ExclusionKind, Notification
 from ipcase.deadlines.notify import notify_case_staff
-from ipcase.extensions import db
 from ipcase.portal.operations import issue_access_code
 from tests import factories
 from tests.cases.helpers import commit, make_client_as

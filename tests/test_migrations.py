@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests.conftest import BACKENDS, database_config, drop_database, make_app
 
 

@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 import ipcase
 from ipcase import create_app, gunicorn_conf
 from ipcase.config import DEFAULT_SECRET_KEY, DEVELOPMENT_VERIFY_URL, session_identifier
-from ipcase.extensions import limiter, login_manager
+from ipcase.core.extensions import limiter, login_manager
 from tests.cases.helpers import make_client_as
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -14,11 +14,11 @@ from ipcase.auth.operations import create_user, update_user
 from ipcase.auth.permissions import require_role
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors, opts
-from ipcase.extensions import db
+from ipcase.core.http import SESSION_VERSION_KEY
 from ipcase.organisations.models import Organisation
 from ipcase.organisations.operations import create_organisation, update_organisation
-from ipcase.web import SESSION_VERSION_KEY
 
 bp = Blueprint("admin", __name__)
 

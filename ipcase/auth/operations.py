@@ -17,7 +17,7 @@ from ipcase.auth.models import STAFF_ROLES, Role, ThrottleScope, User, dummy_pas
 from ipcase.core import clock
 from ipcase.core.addresses import client_address
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 MIN_PASSWORD_LENGTH = 10

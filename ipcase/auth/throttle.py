@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import LoginThrottle, ThrottleScope
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 #: rows pruned at most per failed attempt (old keys nobody tries any more)
 PRUNE_BATCH = 100

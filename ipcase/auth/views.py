@@ -9,8 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ipcase.auth.forms import LoginForm, PasswordForm
 from ipcase.auth.operations import authenticate, change_password
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db, limiter
-from ipcase.web import SESSION_VERSION_KEY, is_safe_next
+from ipcase.core.extensions import db, limiter
+from ipcase.core.http import SESSION_VERSION_KEY, is_safe_next
 
 bp = Blueprint("auth", __name__)
 

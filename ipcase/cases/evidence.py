@@ -21,7 +21,7 @@ from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 #: the largest file accepted (20 MB)
 MAX_FILE_SIZE = 20 * 1024 * 1024

@@ -30,9 +30,9 @@ from ipcase.cases.permissions import can_edit
 from ipcase.cases.views import bp, get_case_or_404, get_editable_case
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import opts
 from ipcase.core.views import commit_or_flash
-from ipcase.extensions import db
 
 
 def _strip(value: Any) -> Any:

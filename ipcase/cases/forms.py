@@ -40,10 +40,9 @@ from ipcase.cases.enums import (
     PatentType,
     RightType,
 )
+from ipcase.cases.mediation_terms import MediationSubject, MediationSubjectChecks, MediationType
 from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
 from ipcase.channels.forms import StepForm
-from ipcase.channels.mediation.forms import MediationSubjectChecks
-from ipcase.channels.mediation.models import MediationSubject, MediationType
 from ipcase.core import clock
 from ipcase.core.forms import opts
 

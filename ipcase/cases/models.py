@@ -24,7 +24,7 @@ from ipcase.cases.enums import (
 )
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 
@@ -83,7 +83,7 @@ class Case(TimestampMixin, db.Model):
 
     @property
     def channel_def(self) -> Any:
-        from ipcase.channels.registry import get_channel
+        from ipcase.cases.registry import get_channel
 
         return get_channel(self.channel)
 

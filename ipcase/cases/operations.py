@@ -26,14 +26,14 @@ from ipcase.cases.enums import (
 )
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import visible_org_ids
+from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.cases.validation import canonical_id_number, canonical_patent
-from ipcase.channels.registry import get_channel
 from ipcase.core import clock
 from ipcase.core.db import lock_row, row_exists
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.numbering import format_number, next_number
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 PARTY_FIELDS = (

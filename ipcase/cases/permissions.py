@@ -6,7 +6,7 @@ from flask import g, has_app_context
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.models import Agent, Assignment, Case, Party
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ipcase.auth.models import User
 from ipcase.cases.models import Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import case_visibility_clause
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import InvalidIdentifier, parse_patent_number
-from ipcase.extensions import db
 
 
 @dataclass

@@ -17,8 +17,8 @@ from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import OPEN_STATES, Deadline
-from ipcase.extensions import db
 
 #: the procedural events these steps record (on every channel), each with the step that records it
 EVENTS = {

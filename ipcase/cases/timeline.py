@@ -10,7 +10,7 @@ from ipcase.auth.models import User
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 #: event code → message template; %(key)s placeholders are filled from the entry's data
 MESSAGES: dict[str, Any] = {
@@ -116,8 +116,8 @@ def render_entry(entry: TimelineEntry) -> str:
 
 def _details(action: Any, values: Any) -> str:
     """A step's structured details ("label: value; …"), labelled from the step's own form."""
+    from ipcase.cases.registry import get_channel
     from ipcase.channels.forms import describe
-    from ipcase.channels.registry import get_channel
 
     if not isinstance(action, dict) or not isinstance(values, dict):
         return ""
@@ -139,7 +139,7 @@ def enum_ref(member: LabelledEnum) -> dict[str, str]:
 def _localise(value: Any) -> Any:
     if isinstance(value, dict) and "step" in value:
         # a workflow step: its label in the reader's language, from the channel's table
-        from ipcase.channels.registry import get_channel
+        from ipcase.cases.registry import get_channel
 
         try:
             return str(get_channel(value["channel"]).workflow.by_action[value["step"]].label)
@@ -180,7 +180,7 @@ def render_text(value: dict[str, Any]) -> str:
 def _enum_registry() -> dict[str, type[LabelledEnum]]:
     from ipcase.auth.models import Role
     from ipcase.cases import enums
-    from ipcase.channels.registry import all_channels
+    from ipcase.cases.registry import all_channels
     from ipcase.deadlines.models import UnitLabel
 
     found: dict[str, type[LabelledEnum]] = {"Role": Role, "UnitLabel": UnitLabel}

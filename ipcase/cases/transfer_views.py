@@ -22,8 +22,8 @@ from ipcase.cases.permissions import can_edit, can_view
 from ipcase.cases.transfers import HANDLED_BY, referral_steps, referred_to, transfer_case
 from ipcase.cases.views import bp, get_case_or_404
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import opts
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 

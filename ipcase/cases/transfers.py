@@ -22,7 +22,7 @@ from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
 
 #: organisations that decide disputes: IP offices and IP protection centres
@@ -98,7 +98,7 @@ def refer_case(
         channel_data.setdefault("mediation_type", "administrative")
     channel_data.update({k: v for k, v in fields.items() if k in ops.CHANNEL_FIELDS[channel]})
     if channel == Channel.mediation:
-        from ipcase.channels.mediation.models import MediationType
+        from ipcase.cases.mediation_terms import MediationType
 
         channel_data = ops._enums(channel_data, {"mediation_type": MediationType})
     # the actor opens the new case in their own name where they work; otherwise the office
@@ -203,7 +203,7 @@ def transfer_case(
 def referral_steps(channel: Channel | str) -> list[Any]:
     """The steps of a channel's workflow that refer or transfer the case (labels): where they
     exist, the procedure's own step is the way to refer, since it also changes the state."""
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
 
     workflow = get_channel(channel).workflow
     if workflow is None:

@@ -36,17 +36,17 @@ from ipcase.cases.permissions import (
     visible_org_ids,
 )
 from ipcase.cases.queries import CaseFilters, list_cases
+from ipcase.cases.registry import all_channels, get_channel
 from ipcase.cases.timeline import render_entry
-from ipcase.channels.registry import all_channels, get_channel
 from ipcase.channels.workflow import available, changed_meanwhile, step_version, take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors, opts
+from ipcase.core.http import MAX_ID
 from ipcase.core.views import commit_or_flash
 from ipcase.deadlines.views import case_panel_context
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
-from ipcase.web import MAX_ID
 
 bp = Blueprint("cases", __name__)
 

@@ -21,7 +21,7 @@ from ipcase.cases.timeline import enum_ref, record
 from ipcase.channels.forms import to_json
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 #: a guard returns why the move is not possible now, or None
 Guard = Callable[[Case], Any]
@@ -219,7 +219,7 @@ def changed_meanwhile(case: Case, seen: str | None) -> Any:
     seen = (seen or "").strip()
     if not seen or seen == step_version(case):
         return None
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
 
     _, _, after = seen.partition(":")
     since = int(after) if after.isdigit() and len(after) < 19 else 0

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 class Counter(db.Model):

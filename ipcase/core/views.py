@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash
 
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 def commit_or_flash(action: Callable[[], Any], success: Any) -> bool:

@@ -12,7 +12,7 @@ from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import EXTRA_ENUMS
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 class CreditEventKind(LabelledEnum):

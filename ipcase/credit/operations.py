@@ -20,6 +20,7 @@ from ipcase.cases.timeline import enum_ref, record
 from ipcase.core import clock
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.credit.models import (
     MANUAL_KINDS,
     CreditEvent,
@@ -28,7 +29,6 @@ from ipcase.credit.models import (
     party_subject_key,
     subject_key,
 )
-from ipcase.extensions import db
 
 
 class CreditFlag(LabelledEnum):

@@ -16,10 +16,10 @@ from ipcase.auth.permissions import require_role
 from ipcase.cases.models import Case
 from ipcase.cases.permissions import can_view, visible_org_ids
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import opts
 from ipcase.credit import operations as ops
 from ipcase.credit.models import MANUAL_KINDS, CreditEvent
-from ipcase.extensions import db
 
 bp = Blueprint("credit", __name__)
 

@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext as _l
 from ipcase.auth.models import STAFF_ROLES, User
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines import operations, service
 from ipcase.deadlines.forms import MAX_LENGTH
 from ipcase.deadlines.models import CalendarDay, CalendarYear, DaySource, DutyShift, RuleSetting
 from ipcase.deadlines.rules import Rule
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 def _parse_start(value: str) -> date | datetime:

@@ -18,11 +18,11 @@ from ipcase.auth.models import Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit, add_working_days
 from ipcase.deadlines.engine import end_of_day
 from ipcase.deadlines.models import Deadline, DeadlineState, DutyShift, Notification
 from ipcase.deadlines.service import load_calendar
-from ipcase.extensions import db
 
 log = logging.getLogger(__name__)
 

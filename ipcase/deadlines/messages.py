@@ -13,8 +13,8 @@ def notification_text(note: Notification) -> str:
     case = data.get("number") or ""
     deadline: Any = None
     if note.deadline_id is not None:
+        from ipcase.core.extensions import db
         from ipcase.deadlines.models import Deadline
-        from ipcase.extensions import db
 
         deadline = db.session.get(Deadline, note.deadline_id)
         if deadline is not None:

@@ -12,8 +12,8 @@ from ipcase.cases.models import Case, Party
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit
-from ipcase.extensions import db
 
 
 class DaySource(LabelledEnum):

@@ -13,8 +13,8 @@ from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, Notification
-from ipcase.extensions import db
 
 
 def insert_ignore(rows: list[dict[str, Any]]) -> int:

@@ -15,6 +15,7 @@ from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Result, Unit, WorkCalendar
 from ipcase.deadlines.engine import Interval, due_instant, due_result, local_date
 from ipcase.deadlines.models import (
@@ -31,7 +32,6 @@ from ipcase.deadlines.models import (
 from ipcase.deadlines.notify import insert_ignore, notify_case_staff
 from ipcase.deadlines.rules import Rule, UnknownRule, get_rule
 from ipcase.deadlines.service import load_calendar
-from ipcase.extensions import db
 
 
 def rule_length(rule: Rule, organisation_id: int) -> int:

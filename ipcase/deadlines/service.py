@@ -10,10 +10,10 @@ from flask import g, has_app_context
 
 from ipcase.auth.models import User
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import OfficialDay, WorkCalendar
 from ipcase.deadlines.models import CalendarChange, CalendarDay, CalendarYear, DaySource
 from ipcase.deadlines.official import estimated_days, official_days, package_years
-from ipcase.extensions import db
 
 
 def load_calendar() -> WorkCalendar:

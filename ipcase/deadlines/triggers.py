@@ -22,10 +22,10 @@ from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
 from ipcase.deadlines.operations import meet_deadlines, start_deadline
 from ipcase.deadlines.rules import RULES, Rule
-from ipcase.extensions import db
 
 #: the event each channel's intake stands for
 INTAKE_EVENT = {
@@ -144,7 +144,7 @@ def owned_events(channel: str) -> dict[str, list[Owner]]:
     step's details record itself, marked with ``channels.workflow.records``), the referral to
     the police, and the service records of documents that start periods."""
     from ipcase.cases import referrals
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
     from ipcase.documents.registry import kinds_for
 
     owned: dict[str, list[Owner]] = {}

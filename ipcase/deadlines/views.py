@@ -23,6 +23,7 @@ from ipcase.cases.models import Assignment, Case
 from ipcase.cases.permissions import can_edit, can_view, case_visibility_clause, visible_org_ids
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines import operations as ops
@@ -68,7 +69,6 @@ from ipcase.deadlines.rules import RULES, Rule, UnknownRule, get_rule
 from ipcase.deadlines.service import forget_calendar, load_calendar
 from ipcase.deadlines.triggers import EVENT_LABELS, recordable_events
 from ipcase.deadlines.triggers import record_event as record_event_op
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 bp = Blueprint("deadlines", __name__)

@@ -38,16 +38,17 @@ from ipcase.cases.enums import (
     PatentType,
     RightType,
 )
+from ipcase.cases.mediation_terms import MediationType
 from ipcase.cases.models import Assignment, Case, IPRight, Party, TimelineEntry
+from ipcase.cases.registry import ChannelDef, get_channel
 from ipcase.channels.adjudication.models import AdjudicationCase
 from ipcase.channels.injunctions.models import InjunctionCase
-from ipcase.channels.mediation.models import MediationCase, MediationType
-from ipcase.channels.registry import ChannelDef, get_channel
+from ipcase.channels.mediation.models import MediationCase
 from ipcase.channels.stations.models import StationComplaint
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import USCC_ALPHABET, patent_check_char, resident_id_check_char, uscc_check_char
 from ipcase.core.numbering import Counter, format_number
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
 
 CHUNK_SIZE = 5_000

@@ -6,7 +6,7 @@ of damages at the office — from a request just received to an agreement judici
 from decimal import Decimal
 
 from ipcase.cases.enums import CaseSource, Channel, PartyRole
-from ipcase.channels.mediation.models import MediationType
+from ipcase.cases.mediation_terms import MediationType
 from ipcase.channels.mediation.states import MediationState as S
 from ipcase.demo.rights import (
     DRYER,

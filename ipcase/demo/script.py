@@ -23,14 +23,14 @@ from ipcase.auth.models import User
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import AssignmentRole, CaseSource, Channel, JurisdictionBasis, PartyRole, RightType
 from ipcase.cases.models import Case
-from ipcase.channels.registry import get_channel
+from ipcase.cases.registry import get_channel
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import WorkCalendar
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.rules import get_rule
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 
 #: the office opens at 09:00; a demo day counts once it has been open half an hour

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from ipcase.auth.models import Role, User
 from ipcase.auth.operations import create_user
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.service import load_calendar
 from ipcase.demo import adjudication, injunctions, mediation, stations
 from ipcase.demo.parties import AGENTS, PARTIES
 from ipcase.demo.rights import HOTPOT_BOX, IPC_BY_NUMBER
 from ipcase.demo.script import Player, Scenario, simulated_clock
-from ipcase.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 
 #: name, which ``check_password_strength`` refuses.

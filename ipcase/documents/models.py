@@ -16,7 +16,7 @@ from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import EXTRA_ENUMS
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 

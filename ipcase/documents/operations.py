@@ -7,7 +7,7 @@ snapshot, renders and hashes the PDF, and stores all of it with the template ver
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,13 +23,13 @@ from ipcase.cases.timeline import enum_ref, record
 from ipcase.core import clock
 from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.numbering import next_number
+from ipcase.deadlines.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day, service_instant
 from ipcase.documents import queries, render
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
 from ipcase.documents.registry import DocumentKind, document_code, get_kind
-from ipcase.documents.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day
 from ipcase.documents.snapshots import build_snapshot
-from ipcase.extensions import db
 
 #: no 0/O, 1/I/L: a code read off paper and typed in again
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -277,15 +277,6 @@ def _event_already_started(case: Case, event: str, recipient: Party) -> bool:
     if rule_ids and db.session.scalar(started.where(Deadline.rule_id.in_(rule_ids))):
         return True
     return bool(db.session.scalar(earlier))
-
-
-def service_instant(day: date, *, not_before: datetime) -> datetime:
-    """The instant a service on ``day`` is recorded at: only its day counts (a period running
-    from it starts the next day, P1), so noon — but never before ``not_before`` (the case's
-    receipt, the document's issue: a service on the day of an afternoon receipt is recorded at
-    the receipt) nor after now."""
-    instant = max(clock.from_local(datetime.combine(day, time(12, 0))), not_before)
-    return min(instant, clock.now())
 
 
 def record_service(

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.models import Agent, Case, Party
+from ipcase.core.extensions import db
 from ipcase.documents.models import IssuedDocument, ServiceRecord
-from ipcase.extensions import db
 
 
 def issued_for_case(case: Case) -> list[IssuedDocument]:

@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.documents.wording import same_terms
-from ipcase.extensions import db
 
 
 @dataclass

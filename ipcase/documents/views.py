@@ -25,13 +25,13 @@ from ipcase.auth.permissions import require_role
 from ipcase.cases.models import Case
 from ipcase.cases.permissions import can_view, visible_org_ids
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db, limiter
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.documents import operations as ops
 from ipcase.documents import queries, render
 from ipcase.documents.forms import BatchForm, DocumentForm, ServiceForm, VerifyForm
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod
 from ipcase.documents.registry import DocumentKind, get_kind
-from ipcase.extensions import db, limiter
 
 bp = Blueprint("documents", __name__)
 
@@ -287,7 +287,7 @@ def record_service(document_id: int) -> Any:
 def _batch_cases(kind: DocumentKind) -> list[Case]:
     """Open cases of the user's organisations where a step calls for the notice: first the states
     around those steps (in SQL), then each case's own steps and conditions."""
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
 
     wanted = []
     for channel in sorted(kind.channels):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ipcase.core.db import TimestampMixin, enum_type
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 class OrgKind(LabelledEnum):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
 
 ORG_FIELDS = (

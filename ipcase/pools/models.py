@@ -13,7 +13,7 @@ from ipcase.auth.models import User
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.pools import messages  # noqa: F401  (labels of the rules' enums, texts of the timeline)
 from ipcase.pools.rules import Relation
 

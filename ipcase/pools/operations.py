@@ -16,7 +16,7 @@ from ipcase.cases.operations import ELIGIBLE
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.pools import rules
 from ipcase.pools.messages import describe, finding_ref
 from ipcase.pools.models import (

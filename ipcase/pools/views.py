@@ -16,9 +16,9 @@ from ipcase.cases.permissions import can_assign
 from ipcase.cases.views import get_case_or_404
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors
 from ipcase.core.views import commit_or_flash
-from ipcase.extensions import db
 from ipcase.pools import operations as ops
 from ipcase.pools import rules
 from ipcase.pools.forms import DeclarationForm, PoolFilterForm, ProfileForm, RemoveForm, UnavailabilityForm

@@ -19,7 +19,7 @@ from limits import RateLimitItem, parse_many
 from ipcase.cases.models import Case
 from ipcase.core import clock
 from ipcase.core.addresses import client_address
-from ipcase.extensions import db, limiter
+from ipcase.core.extensions import db, limiter
 from ipcase.portal.models import PortalAccess
 
 #: no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read off paper and typed back without mistakes

@@ -34,8 +34,7 @@ from wtforms.validators import (
 from ipcase.cases.enums import AgentAuthority, Channel
 from ipcase.cases.evidence import EvidenceForm
 from ipcase.cases.forms import NamedPartyFields, RightFields
-from ipcase.channels.mediation.forms import MediationSubjectChecks
-from ipcase.channels.mediation.models import MediationSubject, MediationType
+from ipcase.cases.mediation_terms import MediationSubject, MediationSubjectChecks, MediationType
 from ipcase.core.forms import opts
 
 TEXT_MAX = 4000

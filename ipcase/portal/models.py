@@ -12,7 +12,7 @@ from ipcase.auth.models import User
 from ipcase.cases.models import Case, Party, TimelineEntry
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 class PortalAccess(TimestampMixin, db.Model):

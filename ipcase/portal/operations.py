@@ -24,7 +24,7 @@ from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
 from ipcase.portal import status as public
 from ipcase.portal.access import hash_code, new_code
@@ -320,7 +320,7 @@ def take_step_from_request(
 ) -> Any:
     """Take the step that answers an online request, at the request's time of receipt, and mark
     the request handled with a link to the step's timeline entry: one act closes both."""
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
     from ipcase.channels.workflow import last_step, take
 
     lock_row(request.case)  # answered twice at once: the second sees the first's answer

@@ -10,15 +10,15 @@ from flask_babel import get_locale
 
 from ipcase.cases.evidence import EvidenceItem
 from ipcase.cases.models import Case, Party, TimelineEntry
+from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import render_entry
 from ipcase.channels.forms import describe
-from ipcase.channels.registry import get_channel
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod
 from ipcase.deadlines.rules import UnknownRule, get_rule
 from ipcase.documents.models import IssuedDocument
 from ipcase.documents.queries import served_on_parties
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 from ipcase.portal import status as public
 from ipcase.portal.models import PortalRequest, SatisfactionSurvey

@@ -38,9 +38,9 @@ from ipcase.cases.permissions import can_view, visible_org_ids
 from ipcase.cases.validation import canonical_id_number, canonical_patent
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db, limiter
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.core.views import commit_or_flash
-from ipcase.extensions import db, limiter
 from ipcase.organisations.models import Organisation
 from ipcase.portal import access as throttle
 from ipcase.portal import operations as ops
@@ -796,8 +796,8 @@ def _request_steps(case: Case, requests: list[PortalRequest]) -> dict[int, tuple
     """For each unhandled request whose step the user may take now: (the step, its form, with the
     request's text as the summary where the step asks for one). Taken from the request, the step
     carries the request's time of receipt and marks the request handled."""
+    from ipcase.cases.registry import get_channel
     from ipcase.channels.forms import StepForm
-    from ipcase.channels.registry import get_channel
     from ipcase.channels.workflow import available
 
     workflow = get_channel(case.channel).workflow

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ipcase.auth.models import Role, User
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 
 ERRORS = re.compile(r'<p class="error" role="alert">([^<]*)</p>|<div class="form-errors" role="alert"><p>([^<]*)</p>')

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 
-from ipcase.extensions import db, limiter
+from ipcase.core.extensions import db, limiter
 from tests.factories import PASSWORD
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)

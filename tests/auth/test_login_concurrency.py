@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from ipcase.auth.models import User
 from ipcase.auth.operations import authenticate
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from ipcase.auth.models import Role, User
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 FORM = {"display_name": "张三", "email": "", "password": "Sign-up-passw0rd-26", "confirm": "Sign-up-passw0rd-26"}
 GIVEN = re.compile(r"Your user name is ([A-Za-z0-9._-]+):")

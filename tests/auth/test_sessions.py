@@ -4,7 +4,7 @@ session that changes its own password stays in."""
 
 import pytest
 
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 from tests.cases.helpers import FreshClient
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Notification
-from ipcase.extensions import db
 from tests.factories import PASSWORD
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in China

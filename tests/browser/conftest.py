@@ -51,9 +51,9 @@ def live_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     from flask_migrate import upgrade
 
     from ipcase.cases.enums import Channel
+    from ipcase.core.extensions import db
     from ipcase.core.identifiers import patent_check_char
     from ipcase.deadlines.service import sync_calendar
-    from ipcase.extensions import db
 
     config = database_config(backend, tmp_path_factory, "browser")
     app = make_app(config, WTF_CSRF_ENABLED=True)

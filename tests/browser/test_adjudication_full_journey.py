@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Case
 from ipcase.cases.operations import assign_staff
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
 from ipcase.deadlines.models import Deadline, DeadlineState
-from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems
 from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form

@@ -22,8 +22,8 @@ from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.cases.operations import assign_staff
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
-from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems
 from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form

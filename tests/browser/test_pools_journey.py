@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect
 
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, TimelineEntry
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
-from ipcase.extensions import db
 from ipcase.pools import operations as pools
 from tests import factories
 from tests.browser.conftest import Problems

@@ -20,7 +20,7 @@ from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Case
 from ipcase.cases.operations import assign_staff
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, Problems
 from tests.browser.helpers import log_in_in_english, step_form

@@ -18,9 +18,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from ipcase.cases.models import Case
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import InvalidIdentifier
 from ipcase.core.numbering import Counter
-from ipcase.extensions import db
 from tests import factories
 from tests.browser.conftest import Problems, Seeded
 

@@ -13,9 +13,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from ipcase.cases.models import Case
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
 from ipcase.credit.models import CreditEvent
-from ipcase.extensions import db
 from tests.browser.conftest import Problems
 from tests.browser.helpers import (
     fill_parties_and_patent,

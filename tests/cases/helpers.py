@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import AgentAuthority, PartyRole, RightType
 from ipcase.cases.models import Case, Party
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
-from ipcase.extensions import db
 from tests import factories
 
 #: a valid utility-model patent number (type digit 2) other than factories.PATENT

@@ -12,8 +12,8 @@ from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party, TimelineEntry
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.core.numbering import Counter
-from ipcase.extensions import db
 from tests import factories
 from tests.cases.helpers import OTHER_PATENT, add_agent, add_patent, add_third_party, commit, open_case_form
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from ipcase.cases import referrals
 from ipcase.cases.enums import Channel
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
-from ipcase.extensions import db
 
 
 def periods(case):

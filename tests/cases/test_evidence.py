@@ -11,7 +11,7 @@ from ipcase.cases.enums import Channel
 from ipcase.cases.evidence import MAX_FILE_SIZE, EvidenceItem, add_evidence, safe_filename, sniff
 from ipcase.cases.models import TimelineEntry
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests.cases.helpers import commit
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"

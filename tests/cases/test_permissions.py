@@ -12,9 +12,9 @@ from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.evidence import add_evidence
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import can_view, case_visibility_clause
+from ipcase.core.extensions import db
 from ipcase.credit.operations import record_event
 from ipcase.documents.operations import issue_batch, issue_document
-from ipcase.extensions import db
 from ipcase.portal.models import PortalRequest, RequestKind
 from tests import factories
 from tests.cases.helpers import add_agent, add_patent, add_third_party, commit, patent_number

@@ -14,7 +14,7 @@ from ipcase.cases.timeline import render_entry
 from ipcase.cases.transfers import can_handle, refer_case, referral_steps, transfer_case
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 from tests import factories
 from tests.cases.helpers import add_agent, add_patent, add_third_party, commit

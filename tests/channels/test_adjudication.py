@@ -20,10 +20,10 @@ from ipcase.channels.adjudication.workflow import DIRECTOR, WORKFLOW
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
 from ipcase.deadlines.operations import start_deadline, start_exclusion
 from ipcase.deadlines.triggers import fire
-from ipcase.extensions import db
 from tests import factories
 
 ALL_STATES = [s.value for s in S]

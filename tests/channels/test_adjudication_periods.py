@@ -22,9 +22,9 @@ from ipcase.channels.forms import detail_names
 from ipcase.channels.workflow import party_period_cut_short, take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.rules import RULES, get_rule
-from ipcase.extensions import db
 from tests import factories
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in China

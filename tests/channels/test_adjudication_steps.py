@@ -18,9 +18,9 @@ from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.states import AppraisalStage, DecisionOutcome
 from ipcase.channels.adjudication.workflow import WORKFLOW, no_objection_pending, request_served
 from ipcase.channels.workflow import take, why_not
+from ipcase.core.extensions import db
 from ipcase.credit.models import CreditEvent, CreditEventKind
 from ipcase.deadlines.models import Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
-from ipcase.extensions import db
 from tests import factories
 from tests.cases.helpers import make_client_as
 

@@ -21,11 +21,11 @@ from ipcase.channels.mediation.states import MediationState as MS
 from ipcase.channels.mediation.workflow import WORKFLOW as MEDIATION
 from ipcase.channels.workflow import take, why_not
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import can_decide_extension, decide_extension, request_extension, start_deadline
 from ipcase.deadlines.triggers import owned_events, recordable_events
-from ipcase.extensions import db
 from tests import factories
 from tests.cases.helpers import make_client_as
 

@@ -10,15 +10,15 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import Channel, PartyRole
 from ipcase.cases.models import TimelineEntry
+from ipcase.cases.registry import get_channel
 from ipcase.channels.injunctions.states import InjunctionState as S
 from ipcase.channels.injunctions.workflow import WORKFLOW, link_main_case
-from ipcase.channels.registry import get_channel
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import start_deadline
-from ipcase.extensions import db
 
 ALL_STATES = [s.value for s in S]
 ACTIONS = [t.action for t in WORKFLOW.transitions]

@@ -16,8 +16,8 @@ from ipcase.channels.injunctions.states import InjunctionState as S
 from ipcase.channels.injunctions.states import expiry_day
 from ipcase.channels.injunctions.workflow import WORKFLOW
 from ipcase.channels.workflow import take, why_not
+from ipcase.core.extensions import db
 from ipcase.credit.models import CreditEvent, CreditEventKind
-from ipcase.extensions import db
 from tests.cases.helpers import make_client_as
 from tests.channels.test_injunctions import APPLICATION, english, form_data, step
 

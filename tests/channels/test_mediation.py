@@ -10,15 +10,15 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Case, TimelineEntry
+from ipcase.cases.registry import get_channel
 from ipcase.channels.mediation.states import MediationState as S
 from ipcase.channels.mediation.workflow import WORKFLOW
-from ipcase.channels.registry import get_channel
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import start_deadline
-from ipcase.extensions import db
 from tests.factories import org
 
 ALL_STATES = [s.value for s in S]

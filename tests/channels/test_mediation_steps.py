@@ -18,8 +18,8 @@ from ipcase.channels.mediation.states import agreement_problems
 from ipcase.channels.mediation.workflow import WORKFLOW
 from ipcase.channels.workflow import take
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import DeadlineState
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation, OrgKind
 from tests.cases.helpers import make_client_as
 from tests.channels.test_mediation import deadlines, details, form_data, form_value, local, put

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, TimelineEntry
-from ipcase.channels.registry import get_channel
+from ipcase.cases.registry import get_channel
 from ipcase.channels.stations.states import StationState as S
 from ipcase.channels.stations.workflow import WORKFLOW, repeat_exhibitors
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineState
-from ipcase.extensions import db
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 from tests.factories import org
 

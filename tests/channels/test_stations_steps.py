@@ -17,11 +17,11 @@ from ipcase.channels.stations.states import measures_refusal
 from ipcase.channels.stations.workflow import WORKFLOW
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.credit.models import CreditEvent, CreditEventKind
 from ipcase.credit.operations import CreditFlag, flags
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline
-from ipcase.extensions import db
 from tests.cases.helpers import make_client_as
 from tests.channels.test_mediation import english
 from tests.channels.test_stations import deadlines, details, form_data, put, step

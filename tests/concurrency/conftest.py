@@ -16,7 +16,7 @@ from ipcase.auth.models import User
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 

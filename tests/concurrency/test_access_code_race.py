@@ -5,7 +5,7 @@ last (before, each issue revoked the codes it could see and both new codes staye
 import sqlalchemy as sa
 
 from ipcase.cases.models import Case
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.access import check_code
 from ipcase.portal.models import PortalAccess
 from ipcase.portal.operations import issue_access_code

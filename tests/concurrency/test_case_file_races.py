@@ -11,7 +11,7 @@ from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.evidence import EvidenceItem, add_evidence
 from ipcase.cases.models import Assignment
 from ipcase.cases.operations import assign_staff
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests.concurrency.conftest import case_ids, race
 
 

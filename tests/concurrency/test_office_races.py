@@ -6,9 +6,9 @@ twice at once is marked (and recorded) once. Each holds the case's row (``core.d
 import sqlalchemy as sa
 
 from ipcase.cases.models import Case, TimelineEntry
+from ipcase.core.extensions import db
 from ipcase.deadlines import operations as deadline_ops
 from ipcase.deadlines.models import Deadline, DeadlineEvent, Extension, ExtensionState
-from ipcase.extensions import db
 from ipcase.portal.models import PortalRequest, RequestKind
 from ipcase.portal.operations import mark_request_handled
 from tests.concurrency.conftest import case_ids, race

@@ -12,7 +12,7 @@ from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 from tests.cases.helpers import make_client_as
 

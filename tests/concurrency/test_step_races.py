@@ -13,8 +13,8 @@ from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import take
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
-from ipcase.extensions import db
 from tests.concurrency.conftest import PAIRS, case_ids, race, transitions
 
 

@@ -11,8 +11,8 @@ from flask import Flask
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
 from ipcase.config import load_config
+from ipcase.core.extensions import db
 from ipcase.core.numbering import Counter, format_number, next_number
-from ipcase.extensions import db
 from tests import factories
 from tests.conftest import PG_AVAILABLE, database_config, drop_database, make_app
 

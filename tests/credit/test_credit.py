@@ -14,10 +14,10 @@ from ipcase.cases.enums import Channel, IdType, PartyRole
 from ipcase.cases.models import TimelineEntry
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.credit import operations as ops
 from ipcase.credit.models import CreditEvent, CreditEventKind, normalise_name, subject_key
 from ipcase.credit.operations import CreditFlag, flags_of, history, record_event
-from ipcase.extensions import db
 from tests import factories
 from tests.cases.helpers import commit
 from tests.conftest import PG_AVAILABLE, database_config, drop_database, make_app

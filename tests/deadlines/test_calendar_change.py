@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.models import TimelineEntry
 from ipcase.cases.operations import assign_staff
+from ipcase.core.extensions import db
 from ipcase.deadlines import calendar_admin, service
 from ipcase.deadlines import operations as ops
 from ipcase.deadlines.calendar import OfficialDay
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import CalendarYear, Deadline, DeadlineEvent, DeadlineState, Notification
 from ipcase.deadlines.official import estimated_days, official_days, package_years
-from ipcase.extensions import db
 
 CN = timedelta(hours=8)
 

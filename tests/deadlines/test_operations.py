@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines import operations as ops
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineEvent, DeadlineState, ExclusionKind, Notification
 from ipcase.deadlines.service import sync_calendar
-from ipcase.extensions import db
 
 CN = timedelta(hours=8)
 

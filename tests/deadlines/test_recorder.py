@@ -11,13 +11,13 @@ from flask_babel import force_locale
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import TimelineEntry
-from ipcase.channels.registry import all_channels, get_channel
+from ipcase.cases.registry import all_channels, get_channel
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines import triggers
 from ipcase.deadlines.models import Deadline, DeadlineState
-from ipcase.extensions import db
 from tests.cases.helpers import make_client_as
 
 CHANNELS = [d.key.value for d in all_channels()]

@@ -11,10 +11,10 @@ from flask_migrate import upgrade
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines import jobs
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
-from ipcase.extensions import db
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 

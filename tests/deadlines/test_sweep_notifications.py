@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from ipcase.cases.enums import Channel
+from ipcase.core.extensions import db
 from ipcase.deadlines.messages import notification_text
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
 from ipcase.deadlines.service import sync_calendar
-from ipcase.extensions import db
 
 CN = timedelta(hours=8)
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from ipcase.cases import operations as case_ops
 from ipcase.cases.enums import Channel, PartyRole
+from ipcase.core.extensions import db
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines import operations as ops
 from ipcase.deadlines.engine import end_of_day
@@ -32,7 +33,6 @@ from ipcase.deadlines.models import (
 )
 from ipcase.deadlines.notify import notify_case_staff
 from ipcase.deadlines.service import sync_calendar
-from ipcase.extensions import db
 from tests import factories
 
 CN = timedelta(hours=8)

@@ -19,8 +19,9 @@ import time_machine
 
 from ipcase.cases.enums import PANEL_ROLES, AssignmentRole, Channel
 from ipcase.cases.models import Case
-from ipcase.channels.registry import get_channel
+from ipcase.cases.registry import get_channel
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.rules import get_rule
@@ -28,7 +29,6 @@ from ipcase.deadlines.service import load_calendar, sync_calendar
 from ipcase.deadlines.views import countdown
 from ipcase.demo.script import demo_day, working_days_between
 from ipcase.demo.seed import seed_demo
-from ipcase.extensions import db
 from tests.conftest import database_config, drop_database, make_app
 
 #: (label, instant); "suite" is whatever instant the suite runs at (``--at``)

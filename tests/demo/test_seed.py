@@ -12,10 +12,10 @@ from ipcase.auth.models import Role, User
 from ipcase.cases.enums import CaseSource, Channel, PartyKind, PartyRole, RightType
 from ipcase.cases.models import Case, IPRight, Party
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.core.identifiers import parse_patent_number
 from ipcase.demo.large import seed_large
 from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
-from ipcase.extensions import db
 from ipcase.organisations.models import Organisation
 from tests.conftest import database_config, drop_database, make_app
 

@@ -11,7 +11,7 @@ import pytest
 from ipcase.cases.enums import AgentAuthority, AssignmentRole, Channel
 from ipcase.cases.models import Agent
 from ipcase.cases.operations import assign_staff
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests.cases.helpers import make_client_as
 
 #: the instant the documents tests are written for (their modules pin it with ``frozen_at``)

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from ipcase.cases.enums import Channel
+from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
 from ipcase.documents.models import IssuedDocument
-from ipcase.extensions import db
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 

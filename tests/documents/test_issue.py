@@ -12,11 +12,11 @@ from flask_babel import force_locale
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import TimelineEntry
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
 from ipcase.documents.models import DocumentChanged, IssuedDocument
 from ipcase.documents.registry import KINDS, get_kind
 from ipcase.documents.snapshots import build_snapshot, cite
-from ipcase.extensions import db
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
 
 #: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time
@@ -231,7 +231,7 @@ def test_cite_merges_articles_of_one_instrument():
 
 
 def test_every_document_the_workflows_call_for_is_in_the_catalogue(app):
-    from ipcase.channels.registry import all_channels
+    from ipcase.cases.registry import all_channels
     from ipcase.documents.registry import BY_KEY
 
     named = {

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
 from ipcase.documents.models import ServiceMethod
 from ipcase.documents.queries import readable_for_case
-from ipcase.extensions import db
 from ipcase.portal.operations import issue_access_code
 from ipcase.portal.queries import documents_served_on
 from tests import factories

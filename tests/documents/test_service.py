@@ -9,10 +9,10 @@ from flask_babel import force_locale
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import take
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
 from ipcase.documents.models import ServiceMethod, ServiceRecord
-from ipcase.extensions import db
 from tests.documents.conftest import NOW
 
 #: the tests' dates, numbers and due dates are written for Tuesday 2026-11-24 10:00 China time

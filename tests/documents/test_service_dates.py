@@ -15,11 +15,11 @@ from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
+from ipcase.deadlines.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day, service_instant
 from ipcase.documents import operations as ops
 from ipcase.documents.models import ServiceMethod
-from ipcase.documents.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day
-from ipcase.extensions import db
 from tests.documents.conftest import NOW
 
 pytestmark = pytest.mark.frozen_at(NOW)
@@ -103,12 +103,12 @@ def test_a_service_by_post_on_the_day_of_an_afternoon_receipt_is_recorded(aftern
 def test_service_instant_is_noon_unless_the_receipt_or_the_issue_came_later(app, frozen_now):
     frozen_now(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))  # 20:00 China time
     noon = datetime(2026, 11, 24, 4, 0, tzinfo=UTC)
-    assert ops.service_instant(DAY, not_before=datetime(2026, 11, 24, 1, 0, tzinfo=UTC)) == noon
+    assert service_instant(DAY, not_before=datetime(2026, 11, 24, 1, 0, tzinfo=UTC)) == noon
     late = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-    assert ops.service_instant(DAY, not_before=late) == late
+    assert service_instant(DAY, not_before=late) == late
     # never after now
     frozen_now(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
-    assert ops.service_instant(DAY, not_before=datetime(2026, 11, 24, 1, 0, tzinfo=UTC)) == clock.now()
+    assert service_instant(DAY, not_before=datetime(2026, 11, 24, 1, 0, tzinfo=UTC)) == clock.now()
 
 
 def test_public_notice_of_a_document_is_served_60_days_after_publication(afternoon_case, users):

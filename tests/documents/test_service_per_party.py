@@ -11,11 +11,11 @@ from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.operations import add_party, assign_staff
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import take
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import meet_deadlines
 from ipcase.documents import operations as ops
 from ipcase.documents.models import ServiceMethod
-from ipcase.extensions import db
 from tests import factories
 
 #: Tuesday 2026-11-24, 10:00 in China: the decision is issued then; no holiday within the periods

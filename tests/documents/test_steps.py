@@ -20,12 +20,12 @@ from ipcase.channels.mediation.workflow import WORKFLOW as MEDIATION
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
 from ipcase.documents.chinese import chinese_date
 from ipcase.documents.models import IssuedDocument
 from ipcase.documents.steps import recorded
 from ipcase.documents.wording import chinese_count, numbered_terms, same_terms, strip_enumerator
-from ipcase.extensions import db
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
 
 pytestmark = pytest.mark.frozen_at(NOW)

@@ -12,10 +12,10 @@ from flask import Flask
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
+from ipcase.core.extensions import db, limiter
 from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
-from ipcase.extensions import db, limiter
 from tests.cases.helpers import commit
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
 

@@ -18,7 +18,7 @@ import wtforms
 from werkzeug.datastructures import ImmutableMultiDict
 
 from ipcase.core import clock
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 #: value kind → the value put in every field (``empty`` posts no field at all)
 KINDS: dict[str, str | None] = {

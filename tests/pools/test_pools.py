@@ -12,8 +12,8 @@ from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Assignment, Case, IPRight, TimelineEntry
 from ipcase.cases.timeline import render_entry
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
-from ipcase.extensions import db
 from ipcase.pools import operations as ops
 from ipcase.pools.models import Declaration, Pool, PoolChange, PoolProfile, Unavailability
 from ipcase.pools.rules import Relation

@@ -16,7 +16,7 @@ from limits.strategies import FixedWindowRateLimiter
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import TimelineEntry
 from ipcase.cases.timeline import render_entry
-from ipcase.extensions import db, limiter
+from ipcase.core.extensions import db, limiter
 from ipcase.portal.access import new_code, normalise_code, normalise_reference
 from ipcase.portal.operations import issue_access_code
 from tests.cases.helpers import commit

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Party
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.models import PortalAccess
 from ipcase.portal.operations import issue_access_code
 from tests import factories

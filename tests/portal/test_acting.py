@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ipcase.cases.evidence import EvidenceItem
 from ipcase.cases.models import TimelineEntry
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.models import PortalRequest, RequestKind
 from tests.cases.helpers import commit
 from tests.portal.helpers import EXE, PDF, PNG, enter

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.documents.models import IssuedDocument, ServiceMethod, ServiceRecord
-from ipcase.extensions import db
 from ipcase.portal.queries import documents_served_on
 from tests.cases.helpers import commit
 from tests.portal.helpers import PDF, enter

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from ipcase.cases.enums import CaseSource, Channel, PartyRole
 from ipcase.cases.evidence import EvidenceItem
 from ipcase.cases.models import Case
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
-from ipcase.extensions import db
 from ipcase.portal.access import check_code
 from ipcase.portal.models import PortalAccess, PortalDraft
 from tests.portal.helpers import PDF, PNG, REQUESTER, RESPONDENT, enter, file_online, step_data, submit, walk_steps

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.core import clock
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
-from ipcase.extensions import db
 from ipcase.portal import operations as ops
 from ipcase.portal.models import REQUEST_STEPS, PortalRequest, RequestKind
 from tests.cases.helpers import make_client_as
@@ -60,7 +60,7 @@ def _entry(online):
 
 
 def test_every_request_kind_maps_to_a_step_of_its_channel():
-    from ipcase.channels.registry import get_channel
+    from ipcase.cases.registry import get_channel
 
     for (channel, kind), action in REQUEST_STEPS.items():
         assert action in get_channel(channel).workflow.by_action, (channel, kind)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import CaseSource
 from ipcase.cases.models import Case
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.models import PortalDraft
 from tests.portal.helpers import enter, step_data, submit, walk_steps
 

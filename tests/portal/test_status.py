@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
 from ipcase.cases.referrals import report_suspected_crime
-from ipcase.channels.registry import all_channels, get_channel
+from ipcase.cases.registry import all_channels, get_channel
 from ipcase.channels.workflow import take
 from ipcase.deadlines.models import ExclusionKind
 from ipcase.deadlines.operations import start_exclusion

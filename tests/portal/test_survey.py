@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.models import SatisfactionSurvey
 from ipcase.portal.operations import record_survey
 from ipcase.portal.queries import survey_statistics

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ipcase.cases.enums import CaseSource
 from ipcase.cases.evidence import EvidenceItem
 from ipcase.cases.models import Case
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.portal.models import PortalDraft
 from tests.portal.helpers import EXE, JPEG, PDF, PNG, submit, walk_steps
 

@@ -28,7 +28,7 @@ BOOTED = re.compile(r"Booting worker with pid: (\d+)")
 SEED = """
 from flask_migrate import upgrade
 from ipcase import create_app
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from tests import factories
 
 app = create_app({"TESTING": True, "SECRET_KEY": "seed", "SWEEP_INTERVAL": 0, "RATELIMIT_ENABLED": False})

@@ -1,10 +1,10 @@
 """Channel A: administrative adjudication of patent infringement disputes (domain.md §2)."""
 
 from ipcase.cases.enums import Channel
+from ipcase.cases.registry import ChannelDef, register
 from ipcase.channels.adjudication.models import AdjudicationCase
 from ipcase.channels.adjudication.states import CLOSED, AdjudicationState
 from ipcase.channels.adjudication.workflow import WORKFLOW
-from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
     ChannelDef(

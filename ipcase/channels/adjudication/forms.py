@@ -64,7 +64,7 @@ def other_offices(case: Any) -> list[tuple[int, str]]:
     """Active organisations that decide patent disputes, other than the case's own."""
     from ipcase.cases.enums import Channel
     from ipcase.cases.transfers import HANDLED_BY
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
     from ipcase.organisations.models import Organisation
 
     stmt = (
@@ -221,7 +221,7 @@ def replacements(case: Any) -> list[tuple[int, str]]:
     """Who may take over from an official who withdraws: the case's own office's staff who are not
     on the case yet, and the experts' pool (for a technical investigator)."""
     from ipcase.auth.models import CASE_HANDLERS, Role, User
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     on_case = {a.user_id for a in case.assignments}
     stmt = (

@@ -54,8 +54,8 @@ from ipcase.channels.workflow import (
 )
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
-from ipcase.extensions import db
 
 OFFICE = frozenset({Role.examiner, Role.director})
 DIRECTOR = frozenset({Role.director})
@@ -516,9 +516,8 @@ def serve_decision(case: Case, details: dict[str, Any], actor: User | None, at: 
     publication, "when" being the publication; not electronically), and each party's window
     to sue runs from it ([PL]65)."""
     from ipcase.deadlines.operations import meet_deadlines
+    from ipcase.deadlines.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day, service_instant
     from ipcase.deadlines.triggers import fire
-    from ipcase.documents.operations import service_instant
-    from ipcase.documents.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day
 
     method = details.get("method")
     if method not in SERVICE_DATE_RULES or is_forbidden(method, "adjudication_decision"):

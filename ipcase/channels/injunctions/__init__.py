@@ -1,10 +1,10 @@
 """Channel E: administrative injunctions (domain.md §6; local design, no national rule)."""
 
 from ipcase.cases.enums import Channel
+from ipcase.cases.registry import ChannelDef, register
 from ipcase.channels.injunctions.models import InjunctionCase
 from ipcase.channels.injunctions.states import CLOSED, InjunctionState
 from ipcase.channels.injunctions.workflow import WORKFLOW
-from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
     ChannelDef(

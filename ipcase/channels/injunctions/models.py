@@ -11,7 +11,7 @@ from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
 from ipcase.channels.injunctions.states import Compliance
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 
 
 class InjunctionCase(Case):

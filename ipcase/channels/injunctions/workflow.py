@@ -36,8 +36,8 @@ from ipcase.channels.injunctions.states import InjunctionState as S
 from ipcase.channels.workflow import Transition, Workflow, choice_detail, period_running, records, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
-from ipcase.extensions import db
 
 OFFICE = frozenset({Role.examiner, Role.director})
 DIRECTOR = frozenset({Role.director})

@@ -1,10 +1,10 @@
 """Channels B and C: administrative mediation and the arbitration-mediation linkage centre (§3, §4)."""
 
 from ipcase.cases.enums import Channel
+from ipcase.cases.registry import ChannelDef, register
 from ipcase.channels.mediation.models import MediationCase
 from ipcase.channels.mediation.states import CLOSED, MediationState
 from ipcase.channels.mediation.workflow import WORKFLOW
-from ipcase.channels.registry import ChannelDef, register
 
 CHANNEL = register(
     ChannelDef(

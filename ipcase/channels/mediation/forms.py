@@ -22,11 +22,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ipcase.cases.enums import Channel
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
-from ipcase.channels.mediation.models import subject_problems
 from ipcase.channels.mediation.states import MAX_INSTALMENTS, ArbitralForm, FailureGround, SessionOutcome
 from ipcase.core.forms import MAX_YUAN, opts
 
@@ -60,7 +59,7 @@ def receiving_organisations(case: Any, channel: Any) -> list[Any]:
     mediation adjudicated by the same office), then its parent offices, then the organisations of
     the same city, then the rest of the province (the first two digits of the region code)."""
     from ipcase.cases.transfers import HANDLED_BY
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
     from ipcase.organisations.models import Organisation
 
     own = case.organisation
@@ -90,41 +89,6 @@ def receiving_organisations(case: Any, channel: Any) -> list[Any]:
     return sorted(found, key=rank)
 
 
-class MediationSubjectChecks:
-    """Checks of a request form's [85]63 subject and, for damages only, the [85]64 decision: the
-    staff intake and the portal filing share them. The form has ``subject``,
-    ``infringement_decision_no``, ``infringement_decision_on`` (validated by
-    ``required_for_damages`` before ``Optional``) and ``channel_value``."""
-
-    channel_value: str
-
-    def _subject_problem(self, name: str) -> None:
-        if self.channel_value != Channel.mediation:
-            return
-        form: Any = self
-        problems = subject_problems(
-            form.subject.data or None, form.infringement_decision_no.data or "", form.infringement_decision_on.data
-        )
-        for field_name, message in problems:
-            if field_name == name:
-                raise ValidationError(message)
-
-    def required_for_damages(self, field: Any) -> None:
-        """Runs before ``Optional``, which would skip an empty date."""
-        if field.data is None:
-            try:
-                self._subject_problem(field.name)
-            except ValidationError as exc:
-                field.errors[:] = []
-                raise StopValidation(str(exc)) from None
-
-    def validate_subject(self, field: Any) -> None:
-        self._subject_problem("subject")
-
-    def validate_infringement_decision_no(self, field: Any) -> None:
-        self._subject_problem("infringement_decision_no")
-
-
 class ReceivingForm(StepForm):
     """A step that hands the case to another organisation (a referral, a forwarding, a transfer)."""
 
@@ -149,7 +113,7 @@ def mediator_pool(case: Any) -> list[Any]:
     from ipcase.auth.models import User
     from ipcase.cases.enums import AssignmentRole
     from ipcase.cases.operations import ELIGIBLE
-    from ipcase.extensions import db
+    from ipcase.core.extensions import db
 
     org_ids = [case.organisation_id, *([case.organisation.parent_id] if case.organisation.parent_id else [])]
     on_case = {a.user_id for a in case.assignments if a.role == AssignmentRole.mediator}

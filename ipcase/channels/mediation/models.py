@@ -2,83 +2,17 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ipcase.auth.models import User
 from ipcase.cases.enums import Channel
+from ipcase.cases.mediation_terms import MediationSubject, MediationType
 from ipcase.cases.models import Case
 from ipcase.channels.mediation.states import FollowUp, SessionOutcome
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
-from ipcase.core.enums import LabelledEnum
-from ipcase.extensions import db
-
-
-class MediationType(LabelledEnum):
-    administrative = "administrative"
-    peoples = "peoples"
-    court_delegated = "court_delegated"
-    court_entrusted = "court_entrusted"
-    arbitral = "arbitral"
-    commercial = "commercial"
-
-
-MediationType.set_labels(
-    {
-        MediationType.administrative: _l("Administrative mediation"),
-        MediationType.peoples: _l("People's mediation"),
-        MediationType.court_delegated: _l("Court-delegated mediation"),
-        MediationType.court_entrusted: _l("Court-entrusted mediation"),
-        MediationType.arbitral: _l("Arbitral mediation"),
-        MediationType.commercial: _l("Commercial mediation"),
-    }
-)
-
-
-class MediationSubject(LabelledEnum):
-    """What the mediation is about ([85]63); ``damages`` is the damages-only mediation after a
-    finding of infringement, which needs that decision ([85]64, [PL]65)."""
-
-    ownership = "ownership"
-    inventorship = "inventorship"
-    inventor_reward = "inventor_reward"
-    interim_use = "interim_use"
-    damages = "damages"
-    other = "other"
-
-
-MediationSubject.set_labels(
-    {
-        MediationSubject.ownership: _l("Ownership of the patent application or patent right"),
-        MediationSubject.inventorship: _l("Inventorship or designer status"),
-        MediationSubject.inventor_reward: _l("Reward or remuneration of the inventor or designer"),
-        MediationSubject.interim_use: _l("Fee for use between publication and grant"),
-        MediationSubject.damages: _l("Damages for an infringement already found"),
-        MediationSubject.other: _l("Other patent dispute"),
-    }
-)
-
-
-def subject_problems(subject: str | None, decision_no: str, decision_on: date | None) -> list[tuple[str, Any]]:
-    """Why a mediation request's subject is incomplete ([85]63–64): (field, message) pairs.
-    The subject is required; damages only need the number and date of the decision that found
-    the infringement."""
-    if subject not in {s.value for s in MediationSubject}:
-        return [("subject", _l("Choose what the mediation is about ([85]63)."))]
-    problems: list[tuple[str, Any]] = []
-    if subject == MediationSubject.damages:
-        if not (decision_no or "").strip():
-            problems.append(
-                ("infringement_decision_no", _l("Give the number of the decision that found the infringement."))
-            )
-        if decision_on is None:
-            problems.append(
-                ("infringement_decision_on", _l("Give the date of the decision that found the infringement."))
-            )
-    return problems
+from ipcase.core.extensions import db
 
 
 class MediationCase(Case):

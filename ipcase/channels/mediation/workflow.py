@@ -48,9 +48,9 @@ from ipcase.channels.workflow import (
 )
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
 from ipcase.deadlines.rules import RULES
-from ipcase.extensions import db
 
 #: mediators act; directors too; examiners where the IP office mediates administratively ([85]63)
 STAFF = frozenset({Role.mediator, Role.director, Role.examiner})

@@ -1,7 +1,7 @@
 """Channel D: complaints at rights-protection workstations in exhibitions, markets, parks (§5)."""
 
 from ipcase.cases.enums import Channel
-from ipcase.channels.registry import ChannelDef, register
+from ipcase.cases.registry import ChannelDef, register
 from ipcase.channels.stations.models import StationComplaint
 from ipcase.channels.stations.states import CLOSED, StationState
 from ipcase.channels.stations.workflow import WORKFLOW

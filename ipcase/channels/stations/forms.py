@@ -10,9 +10,9 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired
 
 from ipcase.cases.enums import Channel
+from ipcase.cases.mediation_terms import MediationType
 from ipcase.channels.forms import StepForm
 from ipcase.channels.mediation.forms import ReceivingForm, line, receiving_organisations, text
-from ipcase.channels.mediation.models import MediationType
 from ipcase.channels.stations.states import NoticeMethod, OnSiteMeasure, ResponsePosition
 from ipcase.core.forms import MultipleChoiceField, opts
 

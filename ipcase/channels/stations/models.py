@@ -10,7 +10,7 @@ from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
 from ipcase.channels.stations.states import OnSiteMeasure, ResponsePosition
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
-from ipcase.extensions import db
+from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 

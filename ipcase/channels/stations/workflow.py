@@ -41,8 +41,8 @@ from ipcase.channels.stations.states import StationState as S
 from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, choice_detail, period_over, required_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.extensions import db
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
-from ipcase.extensions import db
 from ipcase.organisations.models import HostType
 
 #: station officers act on site; directors and examiners of the parent office too
@@ -228,7 +228,7 @@ def _refer(
     target = _receiver(case, details, channel)
     fields = {}
     if channel == Channel.mediation:
-        from ipcase.channels.mediation.models import MediationType
+        from ipcase.cases.mediation_terms import MediationType
 
         fields["mediation_type"] = choice_detail(
             details, "mediation_type", MediationType, _l("Choose the type of mediation.")

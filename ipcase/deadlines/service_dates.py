@@ -7,7 +7,9 @@ deemed served 60 days after publication. Left at the address (留置送达): the
 for a mediation agreement. The periods that run from service start the next day (P1)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from ipcase.core import clock
 
 SERVICE_BASIS = "《专利侵权纠纷行政裁决办案指南》第一章；《专利纠纷行政裁决和调解办法》第十条"
 
@@ -44,3 +46,12 @@ def service_day(method: str, day: date) -> date:
 def is_forbidden(method: str, kind: str) -> bool:
     """Whether a document of ``kind`` may not be served by ``method``."""
     return kind in SERVICE_DATE_RULES[method].forbidden_for
+
+
+def service_instant(day: date, *, not_before: datetime) -> datetime:
+    """The instant a service on ``day`` is recorded at: only its day counts (a period running
+    from it starts the next day, P1), so noon — but never before ``not_before`` (the case's
+    receipt, the document's issue: a service on the day of an afternoon receipt is recorded at
+    the receipt) nor after now."""
+    instant = max(clock.from_local(datetime.combine(day, time(12, 0))), not_before)
+    return min(instant, clock.now())

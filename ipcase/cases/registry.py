@@ -1,7 +1,10 @@
-"""The shared contract every channel fulfils, and the registry that looks channels up.
+"""The contract every channel fulfils, and the registry the case file looks channels up in.
 
 A channel declares its key, title, case-number type code, the state enum with labels, the
-initial state and the closed states, and its joined-subclass model (CTFd's challenge registry).
+initial state and the closed states, its joined-subclass model and its transition table; it
+registers itself when its package is imported (``ipcase.channels`` imports all four, and the app
+factory imports ``ipcase.channels``). The case file knows channels only through this interface:
+it sits below them and never imports them.
 """
 
 from dataclasses import dataclass
@@ -46,15 +49,14 @@ def register(defn: ChannelDef) -> ChannelDef:
 
 
 def get_channel(key: Channel | str) -> ChannelDef:
-    _load()
-    return CHANNELS[Channel(key)]
+    try:
+        return CHANNELS[Channel(key)]
+    except KeyError:
+        raise LookupError(f"channel {key!s} is not registered: import ipcase.channels (the app factory does)") from None
 
 
 def all_channels() -> list[ChannelDef]:
-    _load()
+    missing = [c for c in Channel if c not in CHANNELS]
+    if missing:
+        raise LookupError(f"channels {missing} are not registered: import ipcase.channels (the app factory does)")
     return [CHANNELS[c] for c in Channel]
-
-
-def _load() -> None:
-    if len(CHANNELS) < len(Channel):
-        from ipcase.channels import adjudication, injunctions, mediation, stations  # noqa: F401

@@ -1,0 +1,1 @@
+"""Expert, technical-investigator and mediator pools: profiles, declarations and the recusal rules."""
