@@ -77,6 +77,8 @@ fi
 say "Lint (ruff)"
 ruff check .
 ruff format --check .
+say "Import layers (import-linter: pyproject.toml, ARCHITECTURE.md)"
+lint-imports --no-cache
 # Bytecode is cached (some shells set PYTHONDONTWRITEBYTECODE): every test process below would
 # otherwise compile the app, the tests and their assertion rewriting anew.
 unset PYTHONDONTWRITEBYTECODE
