@@ -405,7 +405,7 @@ def test_notifications_list_and_mark_read(client_as, case, users):
 def test_unread_count_is_injected_for_logged_in_users_only(app, case, users):
     from flask_login import login_user
 
-    from ipcase.deadlines.views import inject_unread_notifications
+    from ipcase.deadlines.views.blueprint import inject_unread_notifications
 
     notify_case_staff(case, None, "moved", key="test:2", data={"title": "x"})
     with app.test_request_context("/"):
