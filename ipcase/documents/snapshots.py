@@ -6,22 +6,28 @@ Its wording is the official Chinese one whatever the reader's language: document
 Chinese (GB/T 9704), so party roles, identity documents and patent types are mapped here."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ipcase.cases.enums import AssignmentRole, PartyKind, PartyRole
 from ipcase.cases.models import Case, Party
 from ipcase.core import clock
-from ipcase.deadlines.rules import get_rule
-from ipcase.documents.chinese import chinese_datetime
+from ipcase.deadlines.operations import rule_length
+from ipcase.deadlines.rules import UnknownRule, get_rule
+from ipcase.documents.chinese import chinese_date, chinese_datetime
+from ipcase.documents.choices import CANCELLATION_GROUNDS, INJUNCTION_OUTCOMES, zh
+from ipcase.documents.models import SERVICE_METHOD_ZH
+from ipcase.documents.queries import issued_for_case
+from ipcase.documents.wording import (
+    ROLE_ZH,
+    chinese_count,
+    mediation_basis,
+    mediation_wording,
+    numbered_terms,
+    self_reference,
+)
 
-#: party roles as each channel's documents name them
-ROLE_ZH: dict[str, dict[str, str]] = {
-    "adjudication": {"requester": "请求人", "respondent": "被请求人", "third_party": "第三人"},
-    "mediation": {"requester": "请求人", "respondent": "被请求人", "third_party": "第三人"},
-    "station": {"requester": "投诉人", "respondent": "被投诉人", "third_party": "第三人"},
-    "injunction": {"requester": "申请人", "respondent": "被申请人", "third_party": "第三人"},
-}
 ID_TYPE_ZH = {
     "resident_id": "居民身份证",
     "uscc": "统一社会信用代码",
@@ -76,8 +82,6 @@ def basis_text(entry: str) -> str:
 
 def rule_period(case: Case, rule_id: str) -> dict[str, Any]:
     """A period's current length for the case's organisation, with its basis."""
-    from ipcase.deadlines.operations import rule_length
-
     rule = get_rule(rule_id)
     return {"length": rule_length(rule, case.organisation_id), "unit": str(rule.unit), "basis": rule.basis}
 
@@ -243,8 +247,6 @@ MEDIATION_KINDS = frozenset(
 def speaker_parts(case: Case, kind_def: Any) -> dict[str, Any]:
     """How the document names its organisation (本局, 本中心 or its name: ``me``) and, for a
     mediation document, the wording and the legal basis of the case's type of mediation."""
-    from ipcase.documents.wording import mediation_basis, mediation_wording, self_reference
-
     org = case.organisation
     org_kind = str(getattr(org.kind, "value", org.kind)) if org.kind is not None else None
     parts: dict[str, Any] = {"me": self_reference(org_kind, org.name)}
@@ -269,8 +271,6 @@ def when(value: str | None) -> str:
 
 
 def zh_choice(table: list[tuple[str, Any, str]], key: str) -> Any:
-    from ipcase.documents.forms import zh
-
     def extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
         value = fields.get(key)
         words = zh(table)
@@ -301,8 +301,6 @@ def decision_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> 
 
 
 def cancellation_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
-    from ipcase.documents.forms import CANCELLATION_GROUNDS
-
     return zh_choice(CANCELLATION_GROUNDS, "ground")(case, fields, snap) | decision_extra(case, fields, snap)
 
 
@@ -311,9 +309,6 @@ def demand_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> di
 
 
 def service_receipt_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
-    from ipcase.documents.models import SERVICE_METHOD_ZH
-    from ipcase.documents.queries import issued_for_case
-
     wanted = set(fields.get("documents") or [])
     docs = [
         {"title": d.title, "number": d.number, "issued_on": _iso(d.issued_at)}
@@ -350,12 +345,6 @@ def confirmation_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any])
 def injunction_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
     """The outcome in Chinese, and for a grant how long the injunction lasts as the grant step
     recorded it: from the day after the grant (P1) to its expiry day."""
-    from datetime import timedelta
-
-    from ipcase.deadlines.rules import UnknownRule
-    from ipcase.documents.forms import INJUNCTION_OUTCOMES
-    from ipcase.documents.wording import chinese_count
-
     try:
         review_application = rule_period(case, "inj.review_application")
     except UnknownRule:
@@ -385,10 +374,6 @@ def injunction_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -
 def agreement_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) -> dict[str, Any]:
     """The agreement's terms numbered once: the payment clause from the compensation agreed
     (amount, due date, instalments), then the other terms without the numbers typed in front."""
-    from decimal import Decimal, InvalidOperation
-
-    from ipcase.documents.wording import chinese_count, numbered_terms
-
     terms: list[str] = []
     try:
         amount = Decimal(str(fields.get("amount"))) if fields.get("amount") not in (None, "") else None
@@ -409,8 +394,6 @@ def agreement_extra(case: Case, fields: dict[str, Any], snap: dict[str, Any]) ->
 
 
 def chinese_date_of(value: Any) -> str:
-    from ipcase.documents.chinese import chinese_date
-
     return chinese_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 

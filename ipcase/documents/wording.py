@@ -1,6 +1,7 @@
 """Wording that depends on who speaks and under which law: how a document names its issuing
-organisation, the legal basis of each mediation document by mediation type, the numbering of
-agreement terms, and counts written in Chinese. Pure functions and tables (no Flask, no database).
+organisation and each channel names the parties, the legal basis of each mediation document by
+mediation type, the numbering of agreement terms, and counts written in Chinese. Pure functions
+and tables (no Flask, no database).
 
 A people's mediation at the linkage centre is not an administrative mediation by an office: it
 says 本中心 (or the organisation's name), cites the 人民调解法, and its agreement takes effect on
@@ -17,6 +18,14 @@ ARBITRATION_LAW = "《中华人民共和国仲裁法》"
 CIVIL_PROCEDURE_LAW = "《中华人民共和国民事诉讼法》"
 INVITED_MEDIATION = "《最高人民法院关于人民法院特邀调解的规定》"
 CIVIL_CODE = "《中华人民共和国民法典》"
+
+#: party roles as each channel's documents name them
+ROLE_ZH: dict[str, dict[str, str]] = {
+    "adjudication": {"requester": "请求人", "respondent": "被请求人", "third_party": "第三人"},
+    "mediation": {"requester": "请求人", "respondent": "被请求人", "third_party": "第三人"},
+    "station": {"requester": "投诉人", "respondent": "被投诉人", "third_party": "第三人"},
+    "injunction": {"requester": "申请人", "respondent": "被申请人", "third_party": "第三人"},
+}
 
 #: how a document names its own organisation, by the organisation's kind
 SELF_REFERENCE: dict[str, str] = {
