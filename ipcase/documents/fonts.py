@@ -21,6 +21,8 @@ import threading
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTCollection
+
 log = logging.getLogger(__name__)
 
 #: bump when the character set or the subsetting flags change
@@ -62,8 +64,6 @@ def document_charset() -> tuple[int, ...]:
 
 def face_index(path: Path, family_suffix: str = "SC") -> int:
     """The index of the Simplified Chinese face in a Noto CJK collection (e.g. "Noto Serif CJK SC")."""
-    from fontTools.ttLib import TTCollection
-
     collection = TTCollection(str(path), lazy=True)
     try:
         for index, font in enumerate(collection.fonts):

@@ -20,16 +20,22 @@ from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, Party
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
+from ipcase.channels.workflow import available
 from ipcase.core import clock
 from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.core.numbering import next_number
+from ipcase.deadlines.models import Deadline
+from ipcase.deadlines.rules import RULES
 from ipcase.deadlines.service_dates import SERVICE_DATE_RULES, is_forbidden, service_day, service_instant
+from ipcase.deadlines.triggers import record_service_event
 from ipcase.documents import queries, render
+from ipcase.documents.kinds import DocumentKind
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
-from ipcase.documents.registry import DocumentKind, document_code, get_kind
+from ipcase.documents.registry import document_code, get_kind, kinds_for
 from ipcase.documents.snapshots import build_snapshot
+from ipcase.documents.steps import check_fields, with_recorded
 
 #: no 0/O, 1/I/L: a code read off paper and typed in again
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -73,8 +79,6 @@ def called_for(case: Case, user: User | None = None) -> list[tuple[DocumentKind 
     """The documents the case's steps call for: (kind or None if not in the catalogue yet, key,
     the step's label, whether the step was taken), taken steps first; then the kinds that may be
     issued at any time."""
-    from ipcase.channels.workflow import available
-
     workflow = case.channel_def.workflow
     if workflow is None:
         return []
@@ -91,8 +95,6 @@ def called_for(case: Case, user: User | None = None) -> list[tuple[DocumentKind 
                 continue
             seen.add(key)
             found.append((get_kind(key), key, t.label, is_taken))
-    from ipcase.documents.registry import kinds_for
-
     for kind in kinds_for(str(case.channel)):
         if kind.always and kind.key not in seen:
             seen.add(kind.key)
@@ -130,8 +132,6 @@ def _prepare_issue(
                 _l("%(number)s was already corrected; correct the newest document instead.", number=corrects.number)
             )
     # a document writes down its step: issued after it, and never saying otherwise
-    from ipcase.documents.steps import check_fields, with_recorded
-
     fields = with_recorded(case, kind.key, fields)
     check_fields(case, kind.key, fields)
     issued_on = clock.to_local(at).date()
@@ -258,9 +258,6 @@ def _event_already_started(case: Case, event: str, recipient: Party) -> bool:
     """Did a step (or an earlier service) already record ``event`` for ``recipient``? Seen from
     the periods it starts — the recipient's own, for periods that run per party (each party's
     lawsuit window runs from the service on it) — and from earlier service records that fired it."""
-    from ipcase.deadlines.models import Deadline
-    from ipcase.deadlines.rules import RULES
-
     rules = [r for r in RULES if r.trigger in (event, f"{event}_abroad") and r.channel in (str(case.channel), "any")]
     per_party = [r.id for r in rules if r.per_party]
     rule_ids = per_party or [r.id for r in rules]
@@ -352,8 +349,6 @@ def record_service(
     if kind is not None and kind.service_event is not None:
         event, roles = kind.service_event
         if recipient.role.value in roles and not _event_already_started(case, event, recipient):
-            from ipcase.deadlines.triggers import record_service_event
-
             at = service_instant(served_on, not_before=max(case.received_at, document.issued_at))
             record_service_event(case, event, party=recipient, at=at, actor=actor)
             service.event = event

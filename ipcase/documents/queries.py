@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ipcase.auth.models import Role, User
-from ipcase.cases.models import Agent, Case, Party
+from ipcase.cases.models import Agent, Case, Party, TimelineEntry
 from ipcase.core.extensions import db
 from ipcase.documents.models import IssuedDocument, ServiceRecord
 
@@ -89,8 +89,6 @@ def by_sha256(digest: str) -> IssuedDocument | None:
 
 def taken_steps(case: Case) -> list[str]:
     """The workflow actions already taken on the case, in order (from its timeline)."""
-    from ipcase.cases.models import TimelineEntry
-
     steps: list[str] = []
     for data in db.session.scalars(
         sa.select(TimelineEntry.data)

@@ -14,19 +14,25 @@ read once, and renders are serialised by a lock (Pango and Fontconfig are not th
 """
 
 import atexit
+import base64
 import ctypes
 import ctypes.util
 import hashlib
+import io
 import logging
 import threading
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import segno
 from flask import current_app, render_template, url_for
 
 from ipcase.documents.chinese import arabic_date, chinese_date, chinese_number
+from ipcase.documents.fonts import compact_font
+from ipcase.documents.wording import numbered_terms
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +83,7 @@ def font_path(name: str) -> Path | None:
 
 
 def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
 
     class DocumentFetcher(URLFetcher):
         """Serves the allowlist and nothing else (see the module docstring)."""
@@ -131,8 +137,6 @@ def make_fetcher() -> Any:
 
 def document_font(name: str, cache_dir: Path) -> Path | None:
     """The file served for font ``name``: the compact cut when it can be built, else the collection."""
-    from ipcase.documents.fonts import compact_font
-
     source = font_path(name)
     if source is None:
         return None
@@ -146,7 +150,7 @@ _font_config: Any = None
 def _shared_font_config() -> Any:
     global _font_config
     if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
 
         _font_config = FontConfiguration()
         atexit.register(_drop_font_config)
@@ -183,10 +187,6 @@ QR_MAX = 500
 def qr_png(payload: str) -> bytes:
     """The payload (a verification link) as a QR code PNG. The mask is fixed: every mask makes a
     valid code, and choosing the best of eight costs 40 ms per document."""
-    import io
-
-    import segno
-
     out = io.BytesIO()
     segno.make(payload, error="m", micro=False, mask=0).save(out, kind="png", scale=6, border=0)
     return out.getvalue()
@@ -198,14 +198,10 @@ def pdf_qr(payload: str) -> str:
 
 
 def browser_qr(payload: str) -> str:
-    import base64
-
     return "data:image/png;base64," + base64.b64encode(qr_png(payload)).decode()
 
 
 def _helpers() -> dict[str, Any]:
-    from datetime import date
-
     def cn_date(value: Any) -> str:
         if not value:
             return ""
@@ -215,8 +211,6 @@ def _helpers() -> dict[str, Any]:
         if not value:
             return ""
         return arabic_date(date.fromisoformat(value) if isinstance(value, str) else value)
-
-    from ipcase.documents.wording import numbered_terms
 
     return {"cn_date": cn_date, "ar_date": ar_date, "cn_number": chinese_number, "term_lines": numbered_terms}
 
@@ -243,7 +237,7 @@ _stylesheets: dict[tuple[Any, ...], list[Any]] = {}
 
 
 def _document_stylesheets(fetcher: Any, config: Any) -> list[Any]:
-    from weasyprint import CSS
+    from weasyprint import CSS  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
 
     paths = [static_root() / name for name in STYLESHEETS]
     key = tuple((p, p.stat().st_mtime_ns) for p in paths)
@@ -258,7 +252,7 @@ def _document_stylesheets(fetcher: Any, config: Any) -> list[Any]:
 def render_document(html: str) -> Any:
     """Lay out ``html`` with the document styles (a WeasyPrint ``Document``: pages that can be
     written or combined)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
 
     with _lock:
         config = _shared_font_config()
@@ -325,8 +319,8 @@ def subsetter_report() -> dict[str, Any]:
     """Which font subsetter WeasyPrint will use, the same test it makes itself
     (``weasyprint/pdf/fonts.py``: HarfBuzz-Subset present and HarfBuzz ≥ 4.1.0), and whether
     the CJK fonts are installed."""
-    import weasyprint
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    import weasyprint  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415  WeasyPrint adds ~0.5 s to start-up (measured), loaded on first render
 
     has_subset = harfbuzz_subset is not None
     recent = bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -22,16 +22,22 @@ from sqlalchemy.exc import IntegrityError
 
 from ipcase.auth.models import CASE_HANDLERS, Role
 from ipcase.auth.permissions import require_role
-from ipcase.cases.models import Case
+from ipcase.cases.models import Case, TimelineEntry
 from ipcase.cases.permissions import can_view, visible_org_ids
+from ipcase.cases.registry import get_channel
+from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db, limiter
 from ipcase.core.forms import apply_domain_errors, opts
+from ipcase.deadlines.triggers import EVENT_LABELS
 from ipcase.documents import operations as ops
 from ipcase.documents import queries, render
 from ipcase.documents.forms import BatchForm, DocumentForm, ServiceForm, VerifyForm
+from ipcase.documents.kinds import DocumentKind
 from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod
-from ipcase.documents.registry import DocumentKind, get_kind
+from ipcase.documents.registry import get_kind
+from ipcase.documents.snapshots import build_snapshot
+from ipcase.documents.steps import recorded, step_missing
 
 bp = Blueprint("documents", __name__)
 
@@ -123,8 +129,6 @@ def _inject_panel() -> dict[str, Any]:
 def _step_details(case: Case, kind_key: str) -> dict[str, Any]:
     """The structured details of the latest step that called for this document (hearing time,
     place ...), to pre-fill fields of the same name."""
-    from ipcase.cases.models import TimelineEntry
-
     workflow = case.channel_def.workflow
     if workflow is None:
         return {}
@@ -148,8 +152,6 @@ def _step_details(case: Case, kind_key: str) -> dict[str, Any]:
 
 
 def _form_for(kind: DocumentKind, case: Case, initial: dict[str, Any] | None) -> DocumentForm:
-    from ipcase.documents.steps import recorded
-
     rec = recorded(case, kind.key)
     if request.method == "POST":
         return kind.form().prepare(case).lock(rec.locked, rec.step_label)
@@ -182,9 +184,6 @@ def _prepare_page(case: Case, kind: DocumentKind, *, correcting: IssuedDocument 
                 flash(_("%(title)s issued as %(number)s.", title=document.title, number=document.number), "success")
                 return redirect(url_for("cases.show_case", case_id=case.id) + "#documents")
         else:
-            from ipcase.core import clock
-            from ipcase.documents.snapshots import build_snapshot
-
             snapshot = build_snapshot(case, kind, form.plain(), issued_on=clock.today())
             snapshot["meta"] = {"number": "", "corrects": correcting.number if correcting else None}
             html = render.render_html(kind.template_file, snapshot, preview=True, show_preview=True, **page)
@@ -206,8 +205,6 @@ def prepare(case_id: int, doc_kind: str) -> Any:
     if not ops.may_prepare(case, kind, current_user):
         flash(_("No step of this case calls for this document now."), "warning")
         return redirect(url_for("cases.show_case", case_id=case.id) + "#documents")
-    from ipcase.documents.steps import step_missing
-
     missing = step_missing(case, kind.key)
     if missing:
         flash(str(missing), "warning")
@@ -275,8 +272,6 @@ def record_service(document_id: int) -> Any:
     db.session.commit()
     flash(_("Service recorded."), "success")
     if service.event:
-        from ipcase.deadlines.triggers import EVENT_LABELS
-
         flash(_("Recorded on the case: %(event)s.", event=EVENT_LABELS.get(service.event, service.event)), "info")
     return back
 
@@ -287,8 +282,6 @@ def record_service(document_id: int) -> Any:
 def _batch_cases(kind: DocumentKind) -> list[Case]:
     """Open cases of the user's organisations where a step calls for the notice: first the states
     around those steps (in SQL), then each case's own steps and conditions."""
-    from ipcase.cases.registry import get_channel
-
     wanted = []
     for channel in sorted(kind.channels):
         workflow = get_channel(channel).workflow
@@ -409,8 +402,6 @@ def verify() -> Any:
 def _verdict(document: IssuedDocument | None) -> dict[str, Any]:
     if document is None:
         return {"ok": False}
-    from ipcase.core import clock
-
     newer = document.corrections[-1].number if document.corrections else None
     return {
         "ok": True,
