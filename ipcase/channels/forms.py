@@ -3,7 +3,9 @@
 A transition that needs more than "when" and "reasons" names a subclass of :class:`StepForm` in
 its ``form``; its extra fields are validated by WTForms, handed to the transition's ``apply`` as
 plain data, and recorded on the timeline, where :func:`describe` renders them in the reader's
-language from the same class (labels and choice labels are never stored as text)."""
+language from the same class (labels and choice labels are never stored as text).
+
+:func:`text` and :func:`line` are the field builders the channels' step forms share."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,16 +13,27 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 TEXT_MAX = 4000
+SHORT_MAX = 120
 #: fields every step has; the rest are the step's details
 BASE_FIELDS = frozenset({"csrf_token", "reason", "at", "seen"})
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def text(label: Any, *, required: bool = True, description: Any = "") -> TextAreaField:
+    validators = [InputRequired(), Length(max=TEXT_MAX)] if required else [Optional(), Length(max=TEXT_MAX)]
+    return TextAreaField(label, validators=validators, filters=[strip], description=description)
+
+
+def line(label: Any, *, required: bool = True, max_length: int = SHORT_MAX, description: Any = "") -> StringField:
+    validators = [InputRequired(), Length(max=max_length)] if required else [Optional(), Length(max=max_length)]
+    return StringField(label, validators=validators, filters=[strip], description=description)
 
 
 class StepForm(FlaskForm):
@@ -39,6 +52,12 @@ class StepForm(FlaskForm):
     def details(self) -> dict[str, Any]:
         """The step's own fields as plain data (what ``apply`` receives)."""
         return {name: field.data for name, field in self._fields.items() if name not in BASE_FIELDS}
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, value) pairs of the details ``values`` recorded by this step, in the current
+        language (:func:`describe`)."""
+        return describe(cls, values)
 
 
 def detail_names(form_cls: type[StepForm] | None) -> list[str]:

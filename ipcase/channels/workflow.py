@@ -17,11 +17,16 @@ from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.cases.operations import lock_case
 from ipcase.cases.permissions import visible_org_ids
+from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.channels.forms import to_json
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.deadlines.models import OPEN_STATES, Deadline
+from ipcase.deadlines.operations import cancel_deadline, cancel_open_deadlines, meet_deadlines, title_of
+from ipcase.deadlines.rules import get_rule
+from ipcase.deadlines.triggers import fire
 
 #: a guard returns why the move is not possible now, or None
 Guard = Callable[[Case], Any]
@@ -35,8 +40,6 @@ def period_over(rule_ids: Iterable[str], message: Any) -> Guard:
     ids = tuple(rule_ids)
 
     def guard(case: Case) -> Any:
-        from ipcase.deadlines.models import OPEN_STATES, Deadline
-
         running = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Deadline)
@@ -102,8 +105,6 @@ def mark_docketed(case: Case, actor: User | None, at: datetime, before: str) -> 
 def docketing_decided(case: Case, actor: User | None, at: datetime, before: str) -> None:
     """The docketing decision answers the docketing period, also when the step records another
     event: refusing to docket ([85]20), or docketing an ownership dispute ([85]66)."""
-    from ipcase.deadlines.operations import meet_deadlines
-
     meet_deadlines(case, "docketed", actor=actor, at=at)
 
 
@@ -219,8 +220,6 @@ def changed_meanwhile(case: Case, seen: str | None) -> Any:
     seen = (seen or "").strip()
     if not seen or seen == step_version(case):
         return None
-    from ipcase.cases.registry import get_channel
-
     _, _, after = seen.partition(":")
     since = int(after) if after.isdigit() and len(after) < 19 else 0
     entry = last_step(case)
@@ -317,10 +316,6 @@ def take(
             **(data or {}),
         },
     )
-    from ipcase.deadlines.models import OPEN_STATES, Deadline
-    from ipcase.deadlines.operations import cancel_open_deadlines, meet_deadlines
-    from ipcase.deadlines.triggers import fire
-
     open_before = set(
         db.session.scalars(sa.select(Deadline.id).where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES)))
     )
@@ -344,8 +339,6 @@ WAIVER_STEP = "waive_period"
 def parties_of_period(case: Case, deadline: Any) -> list[Any]:
     """The parties a period runs for: its own party when it runs per party, else every party of
     the roles it runs for (all parties when the rule names none)."""
-    from ipcase.deadlines.rules import get_rule
-
     if deadline.party_id is not None:
         return [p for p in case.parties if p.id == deadline.party_id]
     roles = get_rule(deadline.rule_id, deadline.rule_version).per_party
@@ -369,9 +362,6 @@ def waivers(case: Case, deadline_id: int) -> set[int]:
 
 def open_party_periods(case: Case) -> list[Any]:
     """The case's open periods that run for a party (``Rule.runs_for_party``), earliest end first."""
-    from ipcase.deadlines.models import OPEN_STATES, Deadline
-    from ipcase.deadlines.rules import get_rule
-
     rows = db.session.scalars(
         sa.select(Deadline)
         .where(Deadline.case_id == case.id, Deadline.state.in_(OPEN_STATES))
@@ -385,9 +375,6 @@ def party_period_cut_short(case: Case, t: Transition) -> Any:
     with its end and basis), or None. A period the move itself fulfils (its purpose is the move's
     event, or the case's closing) is not cut short; nor one every party it runs for has waived
     (:func:`waive_period` then ends it). The office's own periods are not a party's."""
-    from ipcase.deadlines.operations import title_of
-    from ipcase.deadlines.rules import get_rule
-
     db.session.flush()
     fulfilled = {t.event, "closed" if t.closes else None} - {None}
     for deadline in open_party_periods(case):
@@ -413,8 +400,6 @@ def waive_period(case: Case, details: dict[str, Any], actor: User | None, at: da
     """A step's ``apply``: the party (``party``) waives the rest of a period running for it
     (``period``, a deadline id), recorded with its date on the timeline by the step. Once every
     party the period runs for has waived it, the period ends (cancelled, "waived")."""
-    from ipcase.deadlines.operations import cancel_deadline, title_of
-
     deadline = next((d for d in open_party_periods(case) if d.id == details.get("period")), None)
     if deadline is None:
         raise DomainError(("period", _l("Choose a period that is still running for a party.")))

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.models import Case, TimelineEntry
-from ipcase.channels.mediation.forms import receiving_organisations
 from ipcase.channels.mediation.models import MediationSession
 from ipcase.channels.mediation.states import MediationState as S
 from ipcase.channels.mediation.states import agreement_problems
 from ipcase.channels.mediation.workflow import WORKFLOW
+from ipcase.channels.receiving import receiving_organisations
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.extensions import db

@@ -10,9 +10,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ipcase.cases.enums import PartyRole
-from ipcase.channels.forms import StepForm
+from ipcase.channels.forms import StepForm, line, text
 from ipcase.channels.injunctions.states import MAX_DURATION_DAYS, Compliance, LiftGround
-from ipcase.channels.mediation.forms import line, text
 from ipcase.core.forms import opts
 
 

@@ -37,7 +37,10 @@ from ipcase.channels.workflow import Transition, Workflow, choice_detail, period
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.credit.models import CreditEventKind
+from ipcase.credit.operations import record_event
 from ipcase.deadlines.models import Deadline
+from ipcase.deadlines.triggers import fire
 
 OFFICE = frozenset({Role.examiner, Role.director})
 DIRECTOR = frozenset({Role.director})
@@ -115,8 +118,6 @@ def grant_injunction(case: Case, details: dict[str, Any], actor: User | None, at
 def grant_and_start(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The grant, then its periods: the follow-on request or suit, and renewal before the expiry
     the grant set ([BQ]13 by analogy)."""
-    from ipcase.deadlines.triggers import fire
-
     grant_injunction(case, details, actor, at)
     fire(case, "injunction_granted", at=at, actor=actor)
 
@@ -124,9 +125,6 @@ def grant_and_start(case: Case, details: dict[str, Any], actor: User | None, at:
 def check_compliance(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """A compliance check, on a day between the grant and now; a failed one may be recorded
     against the respondent as a decision not performed ([85]34 by analogy)."""
-    from ipcase.credit.models import CreditEventKind
-    from ipcase.credit.operations import record_event
-
     checked_on = details.get("checked_on")
     if checked_on is None:
         raise DomainError(("checked_on", _l("Give the day of the check.")))

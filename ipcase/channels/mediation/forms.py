@@ -3,33 +3,24 @@
 Each form is a :class:`~ipcase.channels.forms.StepForm`; ``prepare`` fills the choices that depend
 on the case (the mediators' pool, the offices that may receive a referral). The rules are applied
 by the step's ``apply`` in ``workflow.py``, so a step taken outside the web form is checked the
-same way.
-
-The helpers at the top (:func:`line`, :func:`text`, :func:`receiving_organisations`) are shared
-with the workstation and injunction steps."""
+same way."""
 
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ipcase.cases.enums import Channel
-from ipcase.channels.forms import TEXT_MAX, StepForm, strip
+from ipcase.auth.models import User
+from ipcase.cases.enums import AssignmentRole, Channel
+from ipcase.cases.operations import ELIGIBLE
+from ipcase.channels.forms import StepForm, line, text
 from ipcase.channels.mediation.states import MAX_INSTALMENTS, ArbitralForm, FailureGround, SessionOutcome
+from ipcase.channels.receiving import ReceivingForm
+from ipcase.core.extensions import db
 from ipcase.core.forms import MAX_YUAN, opts
 
-SHORT_MAX = 120
 NUMBER_MAX = 60
 
 
@@ -40,81 +31,12 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
-def text(label: Any, *, required: bool = True, description: Any = "") -> TextAreaField:
-    validators = [InputRequired(), Length(max=TEXT_MAX)] if required else [Optional(), Length(max=TEXT_MAX)]
-    return TextAreaField(label, validators=validators, filters=[strip], description=description)
-
-
-def line(label: Any, *, required: bool = True, max_length: int = SHORT_MAX, description: Any = "") -> StringField:
-    validators = [InputRequired(), Length(max=max_length)] if required else [Optional(), Length(max=max_length)]
-    return StringField(label, validators=validators, filters=[strip], description=description)
-
-
-# -- who may receive a referral ---------------------------------------------------------------------
-
-
-def receiving_organisations(case: Any, channel: Any) -> list[Any]:
-    """The active organisations in the case's region tree that handle ``channel``, the likeliest
-    first: the case's own organisation (when it handles the channel, e.g. a failed administrative
-    mediation adjudicated by the same office), then its parent offices, then the organisations of
-    the same city, then the rest of the province (the first two digits of the region code)."""
-    from ipcase.cases.transfers import HANDLED_BY
-    from ipcase.core.extensions import db
-    from ipcase.organisations.models import Organisation
-
-    own = case.organisation
-    ancestors: list[int] = []
-    parent = own.parent
-    while parent is not None and parent.id not in ancestors:
-        ancestors.append(parent.id)
-        parent = parent.parent
-    province = (own.region_code or "")[:2]
-    stmt = sa.select(Organisation).where(Organisation.is_active, Organisation.kind.in_(HANDLED_BY[channel]))
-    found = [
-        o
-        for o in db.session.scalars(stmt)
-        if (o.id in ancestors or (province and (o.region_code or "").startswith(province)))
-        and not (o.id == own.id and channel == case.channel)
-    ]
-
-    def rank(o: Any) -> tuple[int, str, str]:
-        if o.id == own.id:
-            return (0, "", o.name)
-        if o.id in ancestors:
-            return (1 + ancestors.index(o.id), "", o.name)
-        if o.region_code == own.region_code:
-            return (100, "", o.name)
-        return (200, o.region_code or "", o.name)
-
-    return sorted(found, key=rank)
-
-
-class ReceivingForm(StepForm):
-    """A step that hands the case to another organisation (a referral, a forwarding, a transfer)."""
-
-    #: the procedure at the receiving organisation
-    CHANNEL: Any = Channel.adjudication
-
-    organisation = SelectField(_l("Receiving office"), coerce=int, validators=[InputRequired()])
-
-    def prepare(self, case: Any) -> None:
-        found = receiving_organisations(case, self.CHANNEL)
-        self.organisation.choices = opts([(o.id, f"{o.name} · {o.kind.label}") for o in found])
-        if found and not self.is_submitted():
-            self.organisation.data = found[0].id
-
-
 # -- docketing and the sessions ([85]66–68) -------------------------------------------------------
 
 
 def mediator_pool(case: Any) -> list[Any]:
     """Who may be chosen to mediate: active staff eligible as mediators working for the case's
     organisation or the office above it, not yet mediating this case."""
-    from ipcase.auth.models import User
-    from ipcase.cases.enums import AssignmentRole
-    from ipcase.cases.operations import ELIGIBLE
-    from ipcase.core.extensions import db
-
     org_ids = [case.organisation_id, *([case.organisation.parent_id] if case.organisation.parent_id else [])]
     on_case = {a.user_id for a in case.assignments if a.role == AssignmentRole.mediator}
     stmt = (
@@ -138,8 +60,6 @@ class DocketForm(StepForm):
     )
 
     def prepare(self, case: Any) -> None:
-        from ipcase.cases.enums import AssignmentRole
-
         assigned = [a.user.display_name for a in case.assignments if a.role == AssignmentRole.mediator]
         if assigned:
             keep = _l("Keep the assigned mediator: %(names)s", names="、".join(assigned))

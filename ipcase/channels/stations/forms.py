@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.mediation_terms import MediationType
-from ipcase.channels.forms import StepForm
-from ipcase.channels.mediation.forms import ReceivingForm, line, receiving_organisations, text
+from ipcase.channels.forms import StepForm, line, text
+from ipcase.channels.receiving import ReceivingForm, receiving_organisations
 from ipcase.channels.stations.states import NoticeMethod, OnSiteMeasure, ResponsePosition
 from ipcase.core.forms import MultipleChoiceField, opts
 

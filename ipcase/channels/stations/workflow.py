@@ -27,9 +27,12 @@ from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import Channel, EntryKind, PartyRole
+from ipcase.cases.mediation_terms import MediationType
 from ipcase.cases.models import Case, Party
-from ipcase.channels.mediation.forms import receiving_organisations
+from ipcase.cases.transfers import refer_case
+from ipcase.channels.receiving import receiving_organisations
 from ipcase.channels.stations import forms as f
+from ipcase.channels.stations.models import StationMeasure
 from ipcase.channels.stations.states import (
     CLOSED,
     NoticeMethod,
@@ -42,7 +45,10 @@ from ipcase.channels.workflow import ANY_OPEN, Transition, Workflow, choice_deta
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.credit.models import CreditEventKind
+from ipcase.credit.operations import record_event
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState
+from ipcase.deadlines.operations import cancel_deadline
 from ipcase.organisations.models import HostType
 
 #: station officers act on site; directors and examiners of the parent office too
@@ -112,8 +118,6 @@ def _exhibition_running(case: Case, day: Any) -> Any:
 
 def _cancel(deadline: Deadline, actor: User | None, at: datetime, why: str) -> None:
     if actor is not None:
-        from ipcase.deadlines.operations import cancel_deadline
-
         cancel_deadline(deadline, actor=actor, reason=why)
     deadline.state = DeadlineState.cancelled
     deadline.closed_at = at
@@ -174,9 +178,6 @@ def record_ruling(case: Case, details: dict[str, Any], actor: User | None, at: d
     """The office records the final ruling that confirmed the infringement ([EXPO-G]14): its
     number and date. This finding, not a measure, writes the exhibitor violation in the
     respondents' credit history (twice or more flags a repeat exhibitor, domain.md §5.1)."""
-    from ipcase.credit.models import CreditEventKind
-    from ipcase.credit.operations import record_event
-
     reference = required_detail(details, "reference", _l("Give the number of the final ruling."))
     ruled_on = details.get("ruled_on")
     if ruled_on is None:
@@ -193,8 +194,6 @@ def record_ruling(case: Case, details: dict[str, Any], actor: User | None, at: d
 def record_measures(case: Case, details: dict[str, Any], actor: User | None, at: datetime) -> None:
     """The measures taken on site ([EXPO-G]14), one row each. A measure is no finding: the credit
     history records a violation only from the recorded ruling (``record_ruling``)."""
-    from ipcase.channels.stations.models import StationMeasure
-
     chosen = details.get("measures") or []
     if isinstance(chosen, str):
         chosen = [chosen]
@@ -223,13 +222,9 @@ def record_measures(case: Case, details: dict[str, Any], actor: User | None, at:
 def _refer(
     case: Case, details: dict[str, Any], actor: User | None, at: datetime, channel: Channel, reason: Any
 ) -> None:
-    from ipcase.cases.transfers import refer_case
-
     target = _receiver(case, details, channel)
     fields = {}
     if channel == Channel.mediation:
-        from ipcase.cases.mediation_terms import MediationType
-
         fields["mediation_type"] = choice_detail(
             details, "mediation_type", MediationType, _l("Choose the type of mediation.")
         ).value
