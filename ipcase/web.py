@@ -14,10 +14,28 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
+import ipcase.deadlines.notify  # noqa: F401  (subscribes to core.events.login_attacked)
+import ipcase.models  # noqa: F401  (every model module, and the four channels: tables and the channel registry)
+from ipcase.admin.views import bp as admin_bp
+from ipcase.auth.models import User
+from ipcase.auth.operations import end_sessions
+from ipcase.auth.views import bp as auth_bp
+from ipcase.cases import evidence_views, transfer_views  # noqa: F401  (their routes go on the cases blueprint)
+from ipcase.cases.views import bp as cases_bp
+from ipcase.cli import ipcase_cli
 from ipcase.core import clock
 from ipcase.core.db import configure_engine
+from ipcase.core.events import require_receivers
 from ipcase.core.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from ipcase.core.http import MAX_ID, SESSION_VERSION_KEY
+from ipcase.credit.views import bp as credit_bp
+from ipcase.deadlines.views import bp as deadlines_bp
+from ipcase.documents.render import log_subsetter
+from ipcase.documents.views import bp as documents_bp
+from ipcase.main import bp as main_bp
+from ipcase.office import case_page  # noqa: F401  (the case page's routes go on the cases blueprint)
+from ipcase.pools.views import bp as pools_bp
+from ipcase.portal.views import bp as portal_bp
 
 #: endpoints reachable without logging in (default deny: everything else needs a session)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"}) | frozenset(
@@ -58,9 +76,7 @@ CSP = {
 
 
 def configure_extensions(app: Flask) -> None:
-    from ipcase import models  # noqa: F401
-    from ipcase.core.db import Base  # noqa: F401  (models import below registers tables)
-
+    require_receivers()
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
@@ -75,8 +91,6 @@ def configure_extensions(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
-
-    from ipcase.auth.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -97,9 +111,6 @@ def stamp_session_version(_app: Flask, user: Any, **_: Any) -> None:
 
 def end_sessions_on_logout(_app: Flask, user: Any, **_: Any) -> None:
     """Logging out (staff or portal) ends every session of the account, copies of this one too."""
-    from ipcase.auth.models import User
-    from ipcase.auth.operations import end_sessions
-
     if isinstance(user, User):
         end_sessions(user)
         db.session.commit()
@@ -178,14 +189,6 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    from ipcase.admin.views import bp as admin_bp
-    from ipcase.auth.views import bp as auth_bp
-    from ipcase.cases.views import bp as cases_bp
-    from ipcase.credit.views import bp as credit_bp
-    from ipcase.deadlines.views import bp as deadlines_bp
-    from ipcase.main import bp as main_bp
-    from ipcase.portal.views import bp as portal_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
@@ -193,11 +196,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deadlines_bp, url_prefix="/deadlines")
     app.register_blueprint(credit_bp, url_prefix="/credit")
     app.register_blueprint(portal_bp, url_prefix="/portal")
-    from ipcase.pools.views import bp as pools_bp
-
     app.register_blueprint(pools_bp, url_prefix="/pools")
-    from ipcase.documents.views import bp as documents_bp
-
     app.register_blueprint(documents_bp)
     report_document_renderer(app)
 
@@ -205,8 +204,6 @@ def register_blueprints(app: Flask) -> None:
 def report_document_renderer(app: Flask) -> None:
     """Say at start-up which font subsetter official documents use (HarfBuzz: ~0.1 s per
     Chinese PDF; fontTools: seconds), so a slow set-up is noticed before the first document."""
-    from ipcase.documents.render import log_subsetter
-
     try:
         log_subsetter(app.logger)
     except OSError as exc:  # WeasyPrint's system libraries (Pango) missing
@@ -289,6 +286,4 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from ipcase.cli import ipcase_cli
-
     app.cli.add_command(ipcase_cli)

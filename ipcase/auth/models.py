@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,8 +21,6 @@ _fast_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def _current_hasher() -> PasswordHasher:
-    from flask import current_app, has_app_context
-
     if has_app_context() and current_app.testing and current_app.config.get("PASSWORD_HASH_FAST"):
         return _fast_hasher
     return _hasher

@@ -17,6 +17,7 @@ from ipcase.auth.models import STAFF_ROLES, Role, ThrottleScope, User, dummy_pas
 from ipcase.core import clock
 from ipcase.core.addresses import client_address
 from ipcase.core.errors import DomainError
+from ipcase.core.events import login_attacked
 from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
@@ -202,19 +203,9 @@ def _after_failure(now: datetime, forget: timedelta) -> None:
 
 
 def _notify_attack(user: User, address: str, now: datetime) -> None:
-    """Tell the account's owner and every active administrator, once per burst: a burst is every
-    failure since the account's last successful login."""
-    from ipcase.deadlines.notify import insert_ignore
-
-    since = user.last_login_at
-    key = f"login_attack:{user.id}:{int(since.timestamp()) if since else 0}"
-    admins = db.session.scalars(sa.select(User.id).where(User.role == Role.admin, User.is_active)).all()
-    data = {"username": user.username, "address": address}
-    rows = [
-        {"user_id": uid, "key": key, "kind": "login_attack", "data": data, "created_at": now}
-        for uid in sorted({user.id, *admins})
-    ]
-    insert_ignore(rows)
+    """Announce the attack (``core.events.login_attacked``): the owner and every active
+    administrator are told, once per burst (``deadlines.notify``)."""
+    login_attacked.send(user, address=address, at=now)
 
 
 def end_sessions(user: User) -> int:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import LoginThrottle, ThrottleScope
+from ipcase.core.db import UTCDateTime
 from ipcase.core.extensions import db
 
 #: rows pruned at most per failed attempt (old keys nobody tries any more)
@@ -35,8 +36,6 @@ def _insert() -> type:
 
 
 def _at(value: datetime) -> sa.BindParameter[datetime]:
-    from ipcase.core.db import UTCDateTime
-
     return sa.literal(value, UTCDateTime())
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,8 +16,6 @@ bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
-    from flask import current_app
-
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcase.auth.models import User
+from ipcase.auth.models import Role, User
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, Party
+from ipcase.cases.operations import lock_case
 from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
@@ -122,8 +123,6 @@ def items_of(case: Case) -> list[EvidenceItem]:
 
 def visible_items(case: Case, user: User) -> list[EvidenceItem]:
     """The items ``user`` may see: all of them for staff, only their own side's for a party user."""
-    from ipcase.auth.models import Role
-
     items = items_of(case)
     if user.role != Role.party:
         return items
@@ -144,8 +143,6 @@ def add_evidence(
     upload: tuple[str, bytes] | None = None,
 ) -> EvidenceItem:
     """List one item of evidence, with its file when ``upload`` (name, content) is given."""
-    from ipcase.cases.operations import lock_case
-
     lock_case(case)  # its position is the next on the list: one addition at a time per case
     if case.is_closed:
         raise DomainError(_l("This case is closed and can no longer be changed."))
@@ -208,8 +205,6 @@ def attach_file(item: EvidenceItem, name: str, content: bytes) -> None:
 
 
 def remove_evidence(item: EvidenceItem, *, actor: User) -> None:
-    from ipcase.cases.operations import lock_case
-
     case = item.case
     lock_case(case, item)
     if case.is_closed:

@@ -22,6 +22,7 @@ from ipcase.cases.enums import (
     PatentType,
     RightType,
 )
+from ipcase.cases.registry import get_channel
 from ipcase.core import clock
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.extensions import db
@@ -83,8 +84,6 @@ class Case(TimestampMixin, db.Model):
 
     @property
     def channel_def(self) -> Any:
-        from ipcase.cases.registry import get_channel
-
         return get_channel(self.channel)
 
     @property

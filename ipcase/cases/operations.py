@@ -28,10 +28,11 @@ from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import enum_ref, record
-from ipcase.cases.validation import canonical_id_number, canonical_patent
+from ipcase.cases.validation import canonical_id_number, canonical_ipc, canonical_patent
 from ipcase.core import clock
 from ipcase.core.db import lock_row, row_exists
 from ipcase.core.errors import DomainError
+from ipcase.core.events import assignment_checked, case_opened, staff_assigned
 from ipcase.core.extensions import db
 from ipcase.core.numbering import format_number, next_number
 from ipcase.organisations.models import Organisation
@@ -144,9 +145,7 @@ def open_case(
     if assign_actor and actor is not None and actor.handles_cases:
         role = AssignmentRole.mediator if actor.role == Role.mediator else AssignmentRole.handler
         assign_staff(case, actor, role, actor=actor)
-    from ipcase.deadlines.triggers import INTAKE_EVENT, fire
-
-    fire(case, INTAKE_EVENT[defn.key.value], at=received_at, actor=actor)
+    case_opened.send(case, at=received_at, actor=actor)
     return case
 
 
@@ -318,7 +317,7 @@ def assign_staff(
     case: Case, user: User, role: AssignmentRole, *, actor: User | None, acknowledge_warnings: bool = False
 ) -> Assignment:
     """Put a staff member on the case in a role, after checking they may hold it and the
-    recusal rules ([85]5, ``ipcase.pools``): a ground refuses; warnings refuse unless
+    recusal rules ([85]5, heard through ``core.events.assignment_checked``): a ground refuses; warnings refuse unless
     ``acknowledge_warnings``, and are then recorded on the timeline entry."""
     _require_open(case)
     role = AssignmentRole(role)
@@ -335,9 +334,8 @@ def assign_staff(
         raise DomainError(("user", _l("%(name)s is already on the panel.", name=user.display_name)))
     if role == AssignmentRole.panel_leader and any(r == AssignmentRole.panel_leader for _, r in current):
         raise DomainError(("role", _l("The panel already has a leader; remove the current leader first.")))
-    from ipcase.pools.operations import check_assignment
-
-    warnings = check_assignment(case, user, role, acknowledge_warnings=acknowledge_warnings)
+    checked = assignment_checked.send(case, user=user, role=role, acknowledge_warnings=acknowledge_warnings)
+    warnings = [warning for _receiver, found in checked for warning in found or ()]
     assignment = Assignment(case=case, user=user, role=role, assigned_by=actor)
     db.session.add(assignment)
     db.session.flush()
@@ -346,10 +344,7 @@ def assign_staff(
         record(case, "assignment.added_with_warnings", actor=actor, data=data | {"warnings": warnings})
     else:
         record(case, "assignment.added", actor=actor, data=data)
-    if role == AssignmentRole.tech_investigator:
-        from ipcase.deadlines.triggers import assignment_event
-
-        assignment_event(case, "tech_investigator_assigned", actor=actor)
+    staff_assigned.send(case, assignment=assignment, actor=actor)
     return assignment
 
 
@@ -443,8 +438,6 @@ def _clean_right(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("filed_on") and data.get("granted_on") and data["granted_on"] < data["filed_on"]:
         raise DomainError(("granted_on", _l("The grant date cannot be before the filing date.")))
     if "ipc_class" in data:
-        from ipcase.pools.operations import canonical_ipc
-
         data["ipc_class"] = canonical_ipc(data["ipc_class"])
     return data
 

@@ -6,9 +6,11 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ipcase.auth.models import User
+from ipcase.auth.models import Role, User
+from ipcase.cases import enums
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, TimelineEntry
+from ipcase.cases.registry import all_channels, get_channel
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.extensions import db
 
@@ -116,9 +118,6 @@ def render_entry(entry: TimelineEntry) -> str:
 
 def _details(action: Any, values: Any) -> str:
     """A step's structured details ("label: value; …"), labelled from the step's own form."""
-    from ipcase.cases.registry import get_channel
-    from ipcase.channels.forms import describe
-
     if not isinstance(action, dict) or not isinstance(values, dict):
         return ""
     try:
@@ -126,7 +125,7 @@ def _details(action: Any, values: Any) -> str:
     except (KeyError, ValueError, AttributeError):
         form_cls = None
     zh = str(get_locale()).startswith("zh")
-    pairs = [(str(k), str(v)) for k, v in values.items()] if form_cls is None else describe(form_cls, values)
+    pairs = [(str(k), str(v)) for k, v in values.items()] if form_cls is None else form_cls.describe(values)
     colon, sep = ("：", "；") if zh else (": ", "; ")
     return sep.join(f"{label}{colon}{value}" for label, value in pairs)
 
@@ -139,8 +138,6 @@ def enum_ref(member: LabelledEnum) -> dict[str, str]:
 def _localise(value: Any) -> Any:
     if isinstance(value, dict) and "step" in value:
         # a workflow step: its label in the reader's language, from the channel's table
-        from ipcase.cases.registry import get_channel
-
         try:
             return str(get_channel(value["channel"]).workflow.by_action[value["step"]].label)
         except (KeyError, ValueError, AttributeError):
@@ -178,12 +175,7 @@ def render_text(value: dict[str, Any]) -> str:
 
 @cache
 def _enum_registry() -> dict[str, type[LabelledEnum]]:
-    from ipcase.auth.models import Role
-    from ipcase.cases import enums
-    from ipcase.cases.registry import all_channels
-    from ipcase.deadlines.models import UnitLabel
-
-    found: dict[str, type[LabelledEnum]] = {"Role": Role, "UnitLabel": UnitLabel}
+    found: dict[str, type[LabelledEnum]] = {"Role": Role}
     for obj in vars(enums).values():
         if isinstance(obj, type) and issubclass(obj, LabelledEnum) and obj is not LabelledEnum:
             found[obj.__name__] = obj

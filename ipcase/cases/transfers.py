@@ -17,8 +17,10 @@ from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import CaseSource, Channel, EntryKind
 from ipcase.cases.evidence import copy_evidence
+from ipcase.cases.mediation_terms import MediationType
 from ipcase.cases.models import Case, Party, TimelineEntry
 from ipcase.cases.permissions import visible_org_ids
+from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
@@ -98,8 +100,6 @@ def refer_case(
         channel_data.setdefault("mediation_type", "administrative")
     channel_data.update({k: v for k, v in fields.items() if k in ops.CHANNEL_FIELDS[channel]})
     if channel == Channel.mediation:
-        from ipcase.cases.mediation_terms import MediationType
-
         channel_data = ops._enums(channel_data, {"mediation_type": MediationType})
     # the actor opens the new case in their own name where they work; otherwise the office
     # receiving it does (the new case's opening entries still name the actor below)
@@ -203,8 +203,6 @@ def transfer_case(
 def referral_steps(channel: Channel | str) -> list[Any]:
     """The steps of a channel's workflow that refer or transfer the case (labels): where they
     exist, the procedure's own step is the way to refer, since it also changes the state."""
-    from ipcase.cases.registry import get_channel
-
     workflow = get_channel(channel).workflow
     if workflow is None:
         return []

@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from ipcase.cases.enums import IdType, PatentType
+from ipcase.core import ipc
 from ipcase.core.errors import DomainError
 from ipcase.core.identifiers import InvalidIdentifier, parse_patent_number, parse_resident_id, parse_uscc
 
@@ -63,3 +64,20 @@ def canonical_id_number(id_type: str | None, raw: str, field: str = "id_number")
             )
         raise DomainError((field, msg)) from exc
     return raw
+
+
+def canonical_ipc(raw: str | None, field_name: str = "ipc_class") -> str | None:
+    """One IPC symbol (``H04L``, ``A61K 31/00``) in canonical form, None when blank."""
+    if not (raw or "").strip():
+        return None
+    try:
+        return ipc.parse_ipc(raw or "")
+    except ipc.InvalidIPC as exc:
+        raise DomainError((field_name, ipc_message(raw or ""))) from exc
+
+
+def ipc_message(raw: str) -> Any:
+    return _l(
+        "“%(value)s” is not an IPC class: give a subclass such as H04L or a group such as A61K 31/00.",
+        value=raw.strip()[:40],
+    )

@@ -1,4 +1,7 @@
-"""Staff workbench: case list, intake, case page, and editing the case file."""
+"""The case file's own pages: the case list, intake, and editing the case's details, parties,
+agents, rights and staff. The ``cases`` blueprint is defined here; the case page itself, which
+brings the channel's steps, periods, pools and online requests together, adds its routes to it
+from ``ipcase.office`` (above them all), as the evidence list and transfers do from their modules."""
 
 from typing import Any
 
@@ -10,22 +13,16 @@ from flask_login import current_user
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.auth.permissions import require_role
 from ipcase.cases import operations as ops
-from ipcase.cases import referrals
-from ipcase.cases.enums import PANEL_ROLES, Channel, PartyRole
+from ipcase.cases.enums import Channel, PartyRole
 from ipcase.cases.forms import (
-    ActionForm,
     AgentForm,
-    AssignmentForm,
     CaseFilterForm,
-    CrimeDecisionForm,
-    CrimeHandoverForm,
-    CrimeReportForm,
     EditCaseForm,
-    MainCaseForm,
     OpenCaseForm,
     PartyForm,
     RightForm,
 )
+from ipcase.cases.intake import may_open
 from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import (
     can_assign,
@@ -37,15 +34,13 @@ from ipcase.cases.permissions import (
 )
 from ipcase.cases.queries import CaseFilters, list_cases
 from ipcase.cases.registry import all_channels, get_channel
-from ipcase.cases.timeline import render_entry
-from ipcase.channels.workflow import available, changed_meanwhile, step_version, take
+from ipcase.cases.transfers import HANDLED_BY
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors, opts
 from ipcase.core.http import MAX_ID
 from ipcase.core.views import commit_or_flash
-from ipcase.deadlines.views import case_panel_context
 from ipcase.organisations.models import Organisation
 
 bp = Blueprint("cases", __name__)
@@ -108,8 +103,8 @@ def list_cases_view() -> Any:
             q=form.q.data or "",
             channel=form.channel.data or "",
             state=form.state.data or "",
-            assignee_id=_int(current_user.id if form.assignee.data == "me" else form.assignee.data),
-            organisation_id=_int(form.organisation.data),
+            assignee_id=form_int(current_user.id if form.assignee.data == "me" else form.assignee.data),
+            organisation_id=form_int(form.organisation.data),
             closed=form.closed.data or "",
             page=form.page.data or 1,
         )
@@ -120,7 +115,7 @@ def list_cases_view() -> Any:
     )
 
 
-def _int(value: Any) -> int | None:
+def form_int(value: Any) -> int | None:
     """An id from the query string, or None when it is not a plausible id."""
     try:
         number = int(value)
@@ -161,9 +156,6 @@ def _org_choices() -> list[Organisation]:
 
 def _intake_channels(orgs: list[Organisation]) -> dict[Channel, list[Organisation]]:
     """The channels ``current_user`` may open, each with the organisations that handle it."""
-    from ipcase.cases.intake import may_open
-    from ipcase.cases.transfers import HANDLED_BY
-
     found: dict[Channel, list[Organisation]] = {}
     for channel in Channel:
         where = [o for o in orgs if may_open(current_user.role, channel, o.kind, HANDLED_BY)]
@@ -220,53 +212,6 @@ def open_case() -> Any:
     return render_template("cases/open.html", form=form, channel=channel, choices=len(channels) > 1), status
 
 
-# -- case page --------------------------------------------------------------------------------
-
-
-@bp.get("/<id:case_id>")
-def show_case(case_id: int) -> Any:
-    case = get_case_or_404(case_id)
-    assignment_form = None
-    if can_assign(current_user, case):
-        assignment_form = AssignmentForm()
-        assignment_form.user_id.choices = opts(_assignable_users(case))
-    party_view = current_user.role == Role.party
-    workflow = get_channel(case.channel).workflow
-    actions = available(workflow, case, current_user) if workflow is not None and not party_view else []
-    entries = [e for e in case.timeline if e.is_public or not party_view]
-    return render_template(
-        "cases/show.html",
-        case=case,
-        defn=get_channel(case.channel),
-        can_edit=can_edit(current_user, case),
-        assignment_form=assignment_form,
-        panel_problems=ops.panel_problems(case) if case.channel == Channel.adjudication else [],
-        panel_roles=PANEL_ROLES,
-        timeline=[(e, render_entry(e)) for e in reversed(entries)],
-        party_view=party_view,
-        actions=actions,
-        step_forms={t.action: _step_form(t, case) for t in actions},
-        step_seen=step_version(case) if actions else None,
-        diagram=_diagram(case) if not party_view else None,
-        crime_stage=referrals.stage(case) if not party_view else None,
-        main_case_form=MainCaseForm() if case.channel == Channel.injunction and can_edit(current_user, case) else None,
-        main_case=db.session.get(Case, case.main_case_id) if getattr(case, "main_case_id", None) else None,
-        crime_forms=_crime_forms(case) if not party_view and can_edit_or_follow_up(case) else None,
-        **case_panel_context(case, current_user),
-    )
-
-
-def _assignable_users(case: Case) -> list[tuple[int, str]]:
-    stmt = sa.select(User).where(
-        User.is_active,
-        sa.or_(
-            sa.and_(User.role.in_(CASE_HANDLERS), User.organisation_id.in_(visible_org_ids(current_user))),
-            User.role == Role.expert,
-        ),
-    )
-    return [(u.id, f"{u.display_name} · {u.role.label}") for u in db.session.scalars(stmt.order_by(User.display_name))]
-
-
 @bp.route("/<id:case_id>/edit", methods=["GET", "POST"])
 def edit_case(case_id: int) -> Any:
     case = get_editable_case(case_id)
@@ -279,155 +224,6 @@ def edit_case(case_id: int) -> Any:
             flash(_("Case details saved."), "success")
             return redirect(url_for(".show_case", case_id=case.id))
     return render_template("cases/edit.html", case=case, form=form), (422 if form.errors or form.form_errors else 200)
-
-
-# -- workflow actions -------------------------------------------------------------------------
-
-
-@bp.post("/<id:case_id>/actions/<action>")
-def take_action(case_id: int, action: str) -> Any:
-    case = get_case_or_404(case_id)
-    workflow = get_channel(case.channel).workflow
-    if workflow is None or action not in workflow.by_action:
-        abort(404)
-    if current_user.role not in workflow.by_action[action].roles or not can_edit_or_follow_up(case):
-        abort(403)
-    t = workflow.by_action[action]
-    form = _step_form(t, case)
-    if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            label = form[name].label.text if name in form and name not in ("reason", "at") else ""
-            for message in errors:
-                flash(f"{label}: {message}" if label else message, "danger")
-        return redirect(url_for(".show_case", case_id=case.id) + "#actions")
-    at = clock.from_local(form.at.data) if form.at.data else None
-    online = _online_request(case)
-    try:
-        # one step at a time per case: wait for a step being taken on it, then check the page
-        # this one came from against what that step left, and the move against the case's state
-        ops.lock_case(case)
-        stale = changed_meanwhile(case, form.seen.data)
-        if stale:
-            raise DomainError(("action", stale))
-        if online is not None:  # taken from what a party sent online: at its time of receipt, closing both
-            from ipcase.portal.operations import take_step_from_request
-
-            taken = take_step_from_request(
-                online, action, actor=current_user, reason=form.reason.data or "", details=form.details()
-            )
-        else:
-            taken = take(
-                workflow, case, action, actor=current_user, reason=form.reason.data or "", at=at, details=form.details()
-            )
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Done: %(action)s.", action=taken.label), "success")
-    return redirect(url_for(".show_case", case_id=case.id) + "#actions")
-
-
-def _online_request(case: Case) -> Any:
-    """The online request a step is taken from (``portal_request`` in the form), or None; 404 when
-    it is not one of this case's."""
-    from ipcase.portal.models import PortalRequest
-
-    ident = _int(request.form.get("portal_request"))
-    if not request.form.get("portal_request"):
-        return None
-    online = db.session.get(PortalRequest, ident) if ident else None
-    if online is None or online.case_id != case.id:
-        abort(404)
-    return online
-
-
-def _step_form(t: Any, case: Case) -> Any:
-    form = (t.form or ActionForm)()
-    form.prepare(case)
-    return form
-
-
-def _crime_forms(case: Case) -> dict[str, Any]:
-    return {"report": CrimeReportForm(), "decide": CrimeDecisionForm(), "handover": CrimeHandoverForm()}
-
-
-def _diagram(case: Case) -> dict[str, Any] | None:
-    from ipcase.channels.diagram import layout
-
-    defn = get_channel(case.channel)
-    if defn.workflow is None:
-        return None
-    return layout(defn.workflow, defn.initial_state.value, case.state, defn.state_label)
-
-
-def can_edit_or_follow_up(case: Case) -> bool:
-    """Handlers of the case's organisation; closed cases still take their follow-up steps."""
-    return current_user.handles_cases and case.organisation_id in visible_org_ids(current_user)
-
-
-# -- injunction ↔ main case ------------------------------------------------------------------
-
-
-@bp.post("/<id:case_id>/main-case")
-def link_main_case(case_id: int) -> Any:
-    from ipcase.channels.injunctions.workflow import link_main_case as link
-
-    case = get_editable_case(case_id)
-    if case.channel != Channel.injunction:
-        abort(404)
-    form = MainCaseForm()
-    if form.validate_on_submit():
-        main = db.session.scalar(sa.select(Case).where(Case.number == form.number.data))
-        if main is None or not can_view(current_user, main):
-            flash(_("There is no case with this number."), "danger")
-        else:
-            commit_or_flash(
-                lambda: link(case, main, actor=current_user),
-                _("Linked to the main case %(number)s.", number=main.number),
-            )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-    return redirect(url_for(".show_case", case_id=case.id))
-
-
-# -- referral of suspected crime ---------------------------------------------------------------
-
-
-@bp.post("/<id:case_id>/crime/<step>")
-def crime_referral(case_id: int, step: str) -> Any:
-    case = get_case_or_404(case_id)
-    if not can_edit_or_follow_up(case):
-        abort(403)
-    forms = {"report": CrimeReportForm, "decide": CrimeDecisionForm, "handover": CrimeHandoverForm}
-    if step not in forms:
-        abort(404)
-    form = forms[step]()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(url_for(".show_case", case_id=case.id) + "#crime")
-    try:
-        if step == "report":
-            referrals.report_suspected_crime(case, actor=current_user, facts=form.facts.data)
-        elif step == "decide":
-            referrals.decide_crime_referral(
-                case, approve=form.decision.data == "approve", actor=current_user, reasons=form.reasons.data or ""
-            )
-        else:
-            referrals.hand_over_to_police(case, actor=current_user, authority=form.authority.data)
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Referral to the police updated."), "success")
-    return redirect(url_for(".show_case", case_id=case.id) + "#crime")
 
 
 # -- parties and agents -----------------------------------------------------------------------
@@ -534,41 +330,6 @@ def remove_right(case_id: int, right_id: int) -> Any:
 # -- staff assignments ------------------------------------------------------------------------
 
 
-@bp.post("/<id:case_id>/assignments")
-def add_assignment(case_id: int) -> Any:
-    case = get_case_or_404(case_id)
-    if not can_assign(current_user, case):
-        abort(403)
-    from ipcase.pools.forms import AcknowledgedAssignmentForm
-    from ipcase.pools.operations import RecusalWarnings
-    from ipcase.pools.views import confirm_assignment_page
-
-    form = AcknowledgedAssignmentForm()
-    form.user_id.choices = opts(_assignable_users(case))
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(url_for(".show_case", case_id=case.id) + "#staff")
-    user = db.session.get(User, form.user_id.data)
-    try:
-        ops.assign_staff(
-            case, user, form.role.data, actor=current_user, acknowledge_warnings=form.acknowledge_warnings.data
-        )
-    except RecusalWarnings as exc:
-        # nothing is assigned: show the warnings, with the checkbox that confirms the assignment
-        db.session.rollback()
-        return confirm_assignment_page(case, form, user, exc)
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
-            flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Staff assigned."), "success")
-    return redirect(url_for(".show_case", case_id=case.id) + "#staff")
-
-
 @bp.post("/<id:case_id>/assignments/<id:assignment_id>/delete")
 def remove_assignment(case_id: int, assignment_id: int) -> Any:
     case = get_case_or_404(case_id)
@@ -593,7 +354,3 @@ def _post_action(case: Case, action: Any, success: str, anchor: str = "") -> Any
     # CSRFProtect has already checked the token of every POST before we get here.
     commit_or_flash(action, success)
     return redirect(url_for(".show_case", case_id=case.id) + anchor)
-
-
-# routes of the evidence list and of transfers, on this blueprint (their modules import ``bp``)
-from ipcase.cases import evidence_views, transfer_views  # noqa: E402, F401

@@ -4,6 +4,7 @@ Each notification has a ``key`` unique per user, inserted with ON CONFLICT DO NO
 reminder is created exactly once however many sweeps or workers run at the same time."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock
+from ipcase.core.events import login_attacked
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, Notification
 
@@ -26,6 +28,21 @@ def insert_ignore(rows: list[dict[str, Any]]) -> int:
     stmt = insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
     result = db.session.connection().execute(stmt, rows)
     return max(result.rowcount or 0, 0)
+
+
+@login_attacked.connect
+def notify_login_attack(user: User, *, address: str, at: datetime, **_: Any) -> None:
+    """Tell the account's owner and every active administrator of wrong passwords from an unknown
+    address, once per burst: a burst is every failure since the account's last successful login."""
+    since = user.last_login_at
+    key = f"login_attack:{user.id}:{int(since.timestamp()) if since else 0}"
+    admins = db.session.scalars(sa.select(User.id).where(User.role == Role.admin, User.is_active)).all()
+    data = {"username": user.username, "address": address}
+    rows = [
+        {"user_id": uid, "key": key, "kind": "login_attack", "data": data, "created_at": at}
+        for uid in sorted({user.id, *admins})
+    ]
+    insert_ignore(rows)
 
 
 def case_recipients(case: Case, roles: Iterable[Role] | None = None) -> list[int]:

@@ -8,6 +8,7 @@ Only the procedure stops a statutory clock: an event that a workflow step, a ref
 service record records (:func:`owned_events`) is recorded by that step, never by the raw
 recorder (:func:`record_event`), which offers only the events no step records."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,17 +18,24 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import User
-from ipcase.cases.enums import EntryKind, PartyRole
+from ipcase.cases.enums import AssignmentRole, Channel, EntryKind, PartyRole
 from ipcase.cases.models import Case, Party
-from ipcase.cases.timeline import record
+from ipcase.cases.registry import get_channel
+from ipcase.cases.timeline import EXTRA_ENUMS, record
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.core.events import case_opened, staff_assigned
 from ipcase.core.extensions import db
-from ipcase.deadlines.models import Deadline
-from ipcase.deadlines.operations import meet_deadlines, start_deadline
-from ipcase.deadlines.rules import RULES, Rule
+from ipcase.deadlines.engine import due_result, end_of_day, local_date
+from ipcase.deadlines.models import Deadline, UnitLabel
+from ipcase.deadlines.operations import meet_deadlines, recompute_deadline, start_deadline
+from ipcase.deadlines.rules import RULES, Rule, followers, get_rule
+from ipcase.deadlines.service import load_calendar
 
 #: the event each channel's intake stands for
+#: the unit of a period, as timeline entries name it
+EXTRA_ENUMS["UnitLabel"] = UnitLabel
+
 INTAKE_EVENT = {
     "adjudication": "request_received",
     "mediation": "request_received",
@@ -138,15 +146,28 @@ class Owner:
         return f"{self.place} → {self.step}"
 
 
+#: who else records events, beside the channels' tables and staff assignments: each source
+#: gives, for a channel, (event, owner) pairs. Filled at import by the packages above (the
+#: referral of suspected crime, the service records of documents), so this module never imports
+#: them (:func:`register_owners`)
+OwnerSource = Callable[[str], Iterable[tuple[str, Owner]]]
+OWNER_SOURCES: list[OwnerSource] = []
+
+
+def register_owners(
+    source: Callable[[str], Iterable[tuple[str, Owner]]],
+) -> Callable[[str], Iterable[tuple[str, Owner]]]:
+    if source not in OWNER_SOURCES:
+        OWNER_SOURCES.append(source)
+    return source
+
+
 def owned_events(channel: str) -> dict[str, list[Owner]]:
     """The events of ``channel`` that some step records, each with the steps that record it:
     the transition table's events (and "closed" for every closing move, and what an effect or a
-    step's details record itself, marked with ``channels.workflow.records``), the referral to
-    the police, and the service records of documents that start periods."""
-    from ipcase.cases import referrals
-    from ipcase.cases.registry import get_channel
-    from ipcase.documents.registry import kinds_for
-
+    step's details record itself, marked with ``channels.workflow.records``), staff assignments,
+    and what the registered sources own (the referral to the police, the service records of
+    documents that start periods)."""
     owned: dict[str, list[Owner]] = {}
 
     def add(event: str | None, owner: Owner) -> None:
@@ -162,15 +183,12 @@ def owned_events(channel: str) -> dict[str, list[Owner]]:
         for fn in (*t.effects, t.apply):
             for event in getattr(fn, "records_events", ()):
                 add(event, owner)
-    for event, step in referrals.EVENTS.items():
-        add(event, Owner(_l("Referral of suspected crime"), step))
     for event, step in ASSIGNMENT_EVENTS.items():
         if any(r.trigger == event and r.channel == channel for r in RULES):
             add(event, Owner(_l("Staff"), step))
-    for kind in kinds_for(channel):
-        if kind.service_event is not None:
-            step = _l("Record service of: %(document)s", document=kind.label)
-            add(kind.service_event[0], Owner(_l("Official documents"), step))
+    for source in OWNER_SOURCES:
+        for event, owner in source(channel):
+            add(event, owner)
     return owned
 
 
@@ -182,6 +200,23 @@ def assignment_event(case: Case, event: str, *, actor: User | None) -> list[Dead
     """A staff assignment that starts periods: the parties are told of a technical investigator
     within 3 days of the assignment ([TI])."""
     return fire(case, event, at=clock.now(), actor=actor)
+
+
+#: the event an assignment in a role records (``ASSIGNMENT_EVENTS`` names its step)
+ASSIGNMENT_ROLE_EVENTS: dict[AssignmentRole, str] = {AssignmentRole.tech_investigator: "tech_investigator_assigned"}
+
+
+@staff_assigned.connect
+def _periods_of_an_assignment(case: Case, *, assignment: Any, actor: User | None, **_: Any) -> None:
+    event = ASSIGNMENT_ROLE_EVENTS.get(AssignmentRole(assignment.role))
+    if event is not None:
+        assignment_event(case, event, actor=actor)
+
+
+@case_opened.connect
+def _periods_of_the_receipt(case: Case, *, at: datetime, actor: User | None, **_: Any) -> None:
+    """The periods that run from a case's receipt (its channel's intake event)."""
+    fire(case, INTAKE_EVENT[Channel(case.channel).value], at=at, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -198,9 +233,6 @@ class Information:
 def information_period(rule_id: str, from_day: date | None) -> Information | None:
     """Where ``rule_id`` (the 3-year limitation) ends when counted from ``from_day``, on the
     working calendar (P1–P3), or None without a day."""
-    from ipcase.deadlines.engine import due_result, end_of_day
-    from ipcase.deadlines.rules import get_rule
-    from ipcase.deadlines.service import load_calendar
 
     if from_day is None:
         return None
@@ -253,8 +285,6 @@ def _start(case: Case, rule: Rule, *, at: datetime, actor: User | None, party: P
     day, and does not start when the case has none (or it is not after the trigger's day)."""
     if not rule.due_date_field:
         return start_deadline(case, rule.id, started_at=at, actor=actor, party=party)
-    from ipcase.deadlines.engine import local_date
-    from ipcase.deadlines.operations import recompute_deadline
 
     day = getattr(case, rule.due_date_field, None)
     if day is None or (day - local_date(at)).days < 1:
@@ -269,7 +299,6 @@ def start_followers(deadline: Deadline, *, actor: User | None = None) -> list[De
     """``deadline`` ended unmet: start the rules that follow its expiry, from its last instant
     (B4': 5 WD from the end of the statement period; [85]80: the right holder's 6 months after
     the office's 3). Never twice on a case."""
-    from ipcase.deadlines.rules import followers
 
     case = deadline.case
     started = []

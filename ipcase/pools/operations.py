@@ -14,8 +14,10 @@ from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Case
 from ipcase.cases.operations import ELIGIBLE
 from ipcase.cases.permissions import visible_org_ids
-from ipcase.core import clock
+from ipcase.cases.validation import ipc_message
+from ipcase.core import clock, ipc
 from ipcase.core.errors import DomainError
+from ipcase.core.events import assignment_checked
 from ipcase.core.extensions import db
 from ipcase.pools import rules
 from ipcase.pools.messages import describe, finding_ref
@@ -148,26 +150,17 @@ def check_assignment(
     return [finding_ref(f) for f in warned]
 
 
+@assignment_checked.connect
+def _recusal_on_assignment(
+    case: Case, *, user: User, role: AssignmentRole, acknowledge_warnings: bool, **_: Any
+) -> list[dict[str, Any]]:
+    """Every assignment of staff to a case (``cases.operations.assign_staff``) is checked here."""
+    return check_assignment(case, user, role, acknowledge_warnings=acknowledge_warnings)
+
+
 # -- profiles ---------------------------------------------------------------------------------
 
 PROFILE_FIELDS = ("pools", "ipc_classes", "employer", "title", "declared_interests", "is_available")
-
-
-def canonical_ipc(raw: str | None, field_name: str = "ipc_class") -> str | None:
-    """One IPC symbol (``H04L``, ``A61K 31/00``) in canonical form, None when blank."""
-    if not (raw or "").strip():
-        return None
-    try:
-        return rules.parse_ipc(raw or "")
-    except rules.InvalidIPC as exc:
-        raise DomainError((field_name, _ipc_message(raw or ""))) from exc
-
-
-def _ipc_message(raw: str) -> Any:
-    return _l(
-        "“%(value)s” is not an IPC class: give a subclass such as H04L or a group such as A61K 31/00.",
-        value=raw.strip()[:40],
-    )
 
 
 def _canonical_ipc_list(raw: Any) -> list[str]:
@@ -175,9 +168,9 @@ def _canonical_ipc_list(raw: Any) -> list[str]:
     found: list[str] = []
     for part in parts:
         try:
-            symbols = rules.parse_ipc_list(part)
-        except rules.InvalidIPC as exc:
-            raise DomainError(("ipc_classes", _ipc_message(str(exc)))) from exc
+            symbols = ipc.parse_ipc_list(part)
+        except ipc.InvalidIPC as exc:
+            raise DomainError(("ipc_classes", ipc_message(str(exc)))) from exc
         found.extend(s for s in symbols if s not in found)
     if len(found) > 30:
         raise DomainError(("ipc_classes", _l("Give at most 30 fields of expertise.")))
@@ -328,7 +321,7 @@ def _audit(profile: PoolProfile, event: str, *, actor: User | None, data: dict[s
 @dataclass
 class PoolFilters:
     pool: str = ""
-    #: a canonical IPC prefix (``rules.ipc_prefix``)
+    #: a canonical IPC prefix (``ipc.ipc_prefix``)
     ipc: str = ""
     available_on: date | None = None
     q: str = ""
@@ -400,7 +393,7 @@ def suggest_candidates(case: Case, on: date | None = None) -> list[Candidate]:
     found: dict[tuple[int, AssignmentRole], Candidate] = {}
     for profile in list_profiles(PoolFilters(available_on=on), limit=1000):
         user = profile.user
-        affinity = max((rules.ipc_affinity(s, w) for s in profile.ipc_classes for w in wanted), default=0)
+        affinity = max((ipc.ipc_affinity(s, w) for s in profile.ipc_classes for w in wanted), default=0)
         if wanted and not affinity:
             continue
         for pool in profile.pools:
@@ -412,7 +405,7 @@ def suggest_candidates(case: Case, on: date | None = None) -> list[Candidate]:
             if (user.id, role) in found:
                 found[user.id, role].pools.append(pool)
                 continue
-            matched = [s for s in profile.ipc_classes if any(rules.ipc_affinity(s, w) for w in wanted)]
+            matched = [s for s in profile.ipc_classes if any(ipc.ipc_affinity(s, w) for w in wanted)]
             findings = rules.check(person_facts(user, profile), facts, on)
             found[user.id, role] = Candidate(profile, [pool], role, affinity, matched, findings)
     roles = list(AssignmentRole)

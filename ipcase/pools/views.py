@@ -18,12 +18,12 @@ from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors
+from ipcase.core.ipc import InvalidIPC, ipc_prefix
 from ipcase.core.views import commit_or_flash
 from ipcase.pools import operations as ops
-from ipcase.pools import rules
 from ipcase.pools.forms import DeclarationForm, PoolFilterForm, ProfileForm, RemoveForm, UnavailabilityForm
 from ipcase.pools.messages import describe, describe_change
-from ipcase.pools.models import Declaration, Unavailability
+from ipcase.pools.models import Declaration, PoolProfile, Unavailability
 
 bp = Blueprint("pools", __name__)
 
@@ -87,8 +87,8 @@ def list_pool() -> Any:
         ipc = ""
         if form.ipc.data:
             try:
-                ipc = rules.ipc_prefix(form.ipc.data)
-            except rules.InvalidIPC:
+                ipc = ipc_prefix(form.ipc.data)
+            except InvalidIPC:
                 form.ipc.errors = [_("Give the beginning of an IPC class, such as H04, H04L or A61K 31.")]
         if not form.ipc.errors:
             filters = ops.PoolFilters(
@@ -109,7 +109,6 @@ def list_pool() -> Any:
 
 def _staff_without_profile() -> list[User]:
     """Accounts that could join a pool but have no profile yet (for managers to start one)."""
-    from ipcase.pools.models import PoolProfile
 
     roles = {r for pool in ops.POOL_ASSIGNMENT for r in ops.pool_roles(pool)}
     stmt = (

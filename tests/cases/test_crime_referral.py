@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from ipcase.cases import referrals
+from ipcase.channels import referrals
 from ipcase.cases.enums import Channel
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db

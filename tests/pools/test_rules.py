@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from ipcase.core import ipc
 from ipcase.core.identifiers import patent_check_char
 from ipcase.pools import rules
 from ipcase.pools.rules import (
@@ -259,20 +260,20 @@ def test_name_key(raw, key):
     ],
 )
 def test_parse_ipc(raw, canonical):
-    assert rules.parse_ipc(raw) == canonical
+    assert ipc.parse_ipc(raw) == canonical
 
 
 @pytest.mark.parametrize("raw", ["", "H04", "I01L", "H4L", "A61K 31", "A61K 31/0", "A61K31/00/1", "ZL2017", "H04LL"])
 def test_parse_ipc_refuses(raw):
-    with pytest.raises(rules.InvalidIPC):
-        rules.parse_ipc(raw)
+    with pytest.raises(ipc.InvalidIPC):
+        ipc.parse_ipc(raw)
 
 
 def test_parse_ipc_list():
-    assert rules.parse_ipc_list("H04L, a61k31/00；H04L\nG06F 16/00") == ["H04L", "A61K 31/00", "G06F 16/00"]
-    assert rules.parse_ipc_list(" ") == []
-    with pytest.raises(rules.InvalidIPC):
-        rules.parse_ipc_list("H04L, nonsense")
+    assert ipc.parse_ipc_list("H04L, a61k31/00；H04L\nG06F 16/00") == ["H04L", "A61K 31/00", "G06F 16/00"]
+    assert ipc.parse_ipc_list(" ") == []
+    with pytest.raises(ipc.InvalidIPC):
+        ipc.parse_ipc_list("H04L, nonsense")
 
 
 @pytest.mark.parametrize(
@@ -287,13 +288,13 @@ def test_parse_ipc_list():
     ],
 )
 def test_ipc_prefix(raw, prefix):
-    assert rules.ipc_prefix(raw) == prefix
+    assert ipc.ipc_prefix(raw) == prefix
 
 
 @pytest.mark.parametrize("raw", ["X", "H0L", "31/00", "H04L%", "H04L_"])
 def test_ipc_prefix_refuses(raw):
-    with pytest.raises(rules.InvalidIPC):
-        rules.ipc_prefix(raw)
+    with pytest.raises(ipc.InvalidIPC):
+        ipc.ipc_prefix(raw)
 
 
 @pytest.mark.parametrize(
@@ -308,5 +309,5 @@ def test_ipc_prefix_refuses(raw):
     ],
 )
 def test_ipc_affinity(a, b, affinity):
-    assert rules.ipc_affinity(a, b) == affinity
-    assert rules.ipc_affinity(b, a) == affinity
+    assert ipc.ipc_affinity(a, b) == affinity
+    assert ipc.ipc_affinity(b, a) == affinity

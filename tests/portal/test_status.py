@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
-from ipcase.cases.referrals import report_suspected_crime
+from ipcase.channels.referrals import report_suspected_crime
 from ipcase.cases.registry import all_channels, get_channel
 from ipcase.channels.workflow import take
 from ipcase.deadlines.models import ExclusionKind

@@ -2,7 +2,8 @@
 
 Found → reported (the head decides within 3 days) → approved: handed over within 24 hours, or
 declined with reasons. Each step meets and starts the periods of rules ref.crime_decision and
-ref.crime_transfer; each is a timeline entry the parties do not see."""
+ref.crime_transfer; each is a timeline entry the parties do not see. A procedure of every channel,
+so it sits with the channels' engine, above the periods it meets and starts."""
 
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import OPEN_STATES, Deadline
+from ipcase.deadlines.operations import meet_deadlines
+from ipcase.deadlines.triggers import Owner, fire, register_owners
 
 #: the procedural events these steps record (on every channel), each with the step that records it
 EVENTS = {
@@ -27,6 +30,12 @@ EVENTS = {
     "referral_approved": _l("Decide"),
     "referred": _l("Record the hand-over"),
 }
+
+
+@register_owners
+def _owned_events(channel: str) -> list[tuple[str, Owner]]:
+    """The events above, on every channel, for the procedural-event recorder."""
+    return [(event, Owner(_l("Referral of suspected crime"), step)) for event, step in EVENTS.items()]
 
 
 def _running(case: Case, rule_id: str) -> bool:
@@ -67,7 +76,6 @@ def _at(at: datetime | None, case: Case) -> datetime:
 
 def report_suspected_crime(case: Case, *, actor: User, facts: str, at: datetime | None = None) -> None:
     """The facts that suggest a crime go to the head, who decides within 3 days."""
-    from ipcase.deadlines.triggers import fire
 
     _check(case, actor)
     if stage(case) != "none":
@@ -81,8 +89,6 @@ def report_suspected_crime(case: Case, *, actor: User, facts: str, at: datetime 
 
 def decide_crime_referral(case: Case, *, approve: bool, actor: User, reasons: str, at: datetime | None = None) -> None:
     """The head approves (hand-over within 24 hours) or declines with reasons."""
-    from ipcase.deadlines.operations import meet_deadlines
-    from ipcase.deadlines.triggers import fire
 
     _check(case, actor, director=True)
     if stage(case) != "awaiting_decision":
@@ -98,7 +104,6 @@ def decide_crime_referral(case: Case, *, approve: bool, actor: User, reasons: st
 
 def hand_over_to_police(case: Case, *, actor: User, authority: str, at: datetime | None = None) -> None:
     """The file is handed over to the police or procuratorate."""
-    from ipcase.deadlines.operations import meet_deadlines
 
     _check(case, actor)
     if stage(case) != "awaiting_handover":
