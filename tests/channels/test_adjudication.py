@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.operations import add_party, assign_staff
 from ipcase.cases.timeline import record
+from ipcase.channels.adjudication.stages import DIRECTOR
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.states import AppraisalStage, DecisionOutcome
-from ipcase.channels.adjudication.workflow import DIRECTOR, WORKFLOW
+from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import available, take, why_not
 from ipcase.core import clock
 from ipcase.core.errors import DomainError

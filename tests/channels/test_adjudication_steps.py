@@ -14,9 +14,10 @@ from ipcase.auth.models import Role, User
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.models import Case, TimelineEntry
 from ipcase.cases.operations import add_party, assign_staff
+from ipcase.channels.adjudication.guards import no_objection_pending, request_served
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.states import AppraisalStage, DecisionOutcome
-from ipcase.channels.adjudication.workflow import WORKFLOW, no_objection_pending, request_served
+from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.workflow import take, why_not
 from ipcase.core.extensions import db
 from ipcase.credit.models import CreditEvent, CreditEventKind

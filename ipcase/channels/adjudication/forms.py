@@ -3,7 +3,7 @@
 Each form is a :class:`~ipcase.channels.forms.StepForm`; ``prepare`` fills the choices that depend
 on the case (its parties, its staff, the other offices). The rules that need the case (the
 defence period, the panel's size, the working-day calendar) are applied by the step's ``apply``
-in ``workflow.py``, so a step taken outside the web form is checked the same way."""
+in the ``steps_*`` modules, so a step taken outside the web form is checked the same way."""
 
 from typing import Any
 
@@ -21,7 +21,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ipcase.cases.enums import PartyRole
+from ipcase.auth.models import CASE_HANDLERS, Role, User
+from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
+from ipcase.cases.transfers import HANDLED_BY
+from ipcase.channels.adjudication.helpers import parties_joined
 from ipcase.channels.adjudication.states import (
     MIN_EVIDENCE_DAYS,
     CessationMeasure,
@@ -34,7 +37,11 @@ from ipcase.channels.adjudication.states import (
     SuspensionRefusalGround,
 )
 from ipcase.channels.forms import TEXT_MAX, StepForm, strip
+from ipcase.channels.workflow import open_party_periods
+from ipcase.core.extensions import db
 from ipcase.core.forms import MAX_VOTES, MAX_YUAN, MultipleChoiceField, opts
+from ipcase.deadlines.operations import title_of
+from ipcase.organisations.models import Organisation
 
 SHORT_MAX = 200
 
@@ -62,11 +69,6 @@ def _parties(case: Any, *roles: PartyRole) -> list[tuple[int, str]]:
 
 def other_offices(case: Any) -> list[tuple[int, str]]:
     """Active organisations that decide patent disputes, other than the case's own."""
-    from ipcase.cases.enums import Channel
-    from ipcase.cases.transfers import HANDLED_BY
-    from ipcase.core.extensions import db
-    from ipcase.organisations.models import Organisation
-
     stmt = (
         sa.select(Organisation)
         .where(
@@ -142,9 +144,6 @@ class WaiverForm(StepForm):
     period = SelectField(_l("Period waived"), coerce=int, validators=[InputRequired()])
 
     def prepare(self, case: Any) -> None:
-        from ipcase.channels.workflow import open_party_periods
-        from ipcase.deadlines.operations import title_of
-
         self.party.choices = opts(_parties(case))
         self.period.choices = opts(
             [(d.id, f"{title_of(d)} · {d.due_on.isoformat() if d.due_on else ''}") for d in open_party_periods(case)]
@@ -220,9 +219,6 @@ class RecusalDecisionForm(StepForm):
 def replacements(case: Any) -> list[tuple[int, str]]:
     """Who may take over from an official who withdraws: the case's own office's staff who are not
     on the case yet, and the experts' pool (for a technical investigator)."""
-    from ipcase.auth.models import CASE_HANDLERS, Role, User
-    from ipcase.core.extensions import db
-
     on_case = {a.user_id for a in case.assignments}
     stmt = (
         sa.select(User)
@@ -349,8 +345,6 @@ class TechOpinionForm(StepForm):
     summary = _text(_l("Opinion (for reference only, not shown to the parties)"))
 
     def prepare(self, case: Any) -> None:
-        from ipcase.cases.enums import AssignmentRole
-
         self.investigator.choices = opts(
             [(a.user_id, a.user.display_name) for a in case.assignments if a.role == AssignmentRole.tech_investigator]
         )
@@ -371,8 +365,6 @@ class JoinderForm(StepForm):
     )
 
     def prepare(self, case: Any) -> None:
-        from ipcase.channels.adjudication.workflow import parties_joined
-
         self.party.choices = opts(_parties_by_id(case, parties_joined(case)))
 
 

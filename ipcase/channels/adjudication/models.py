@@ -11,6 +11,7 @@ from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
 from ipcase.channels.adjudication.states import AppraisalStage, ClosedHearingReason, DecisionOutcome
 from ipcase.core.db import UTCDateTime, enum_type
+from ipcase.deadlines.triggers import information_period
 
 
 class AdjudicationCase(Case):
@@ -55,8 +56,6 @@ class AdjudicationCase(Case):
     @property
     def limitation(self) -> Any:
         """The 3-year limitation ([85]19) from ``infringement_known_on``, as information."""
-        from ipcase.deadlines.triggers import information_period
-
         return information_period("adj.limitation", self.infringement_known_on)
 
     #: what the decision found ([85]31)
