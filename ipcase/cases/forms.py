@@ -42,7 +42,6 @@ from ipcase.cases.enums import (
 )
 from ipcase.cases.mediation_terms import MediationSubject, MediationSubjectChecks, MediationType
 from ipcase.cases.operations import PARTY_FIELDS, RIGHT_FIELDS
-from ipcase.channels.forms import StepForm
 from ipcase.core import clock
 from ipcase.core.forms import opts
 
@@ -336,10 +335,6 @@ class CaseFilterForm(FlaskForm):
         filters=[_strip],
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
-
-
-#: a workflow step's form (its base: steps with structured details subclass it)
-ActionForm = StepForm
 
 
 class CrimeReportForm(FlaskForm):

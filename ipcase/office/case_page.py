@@ -13,7 +13,6 @@ from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases import operations as ops
 from ipcase.cases.enums import PANEL_ROLES, Channel
 from ipcase.cases.forms import (
-    ActionForm,
     AssignmentForm,
     CrimeDecisionForm,
     CrimeHandoverForm,
@@ -27,6 +26,7 @@ from ipcase.cases.timeline import render_entry
 from ipcase.cases.views import bp, form_int, get_case_or_404, get_editable_case
 from ipcase.channels import referrals
 from ipcase.channels.diagram import layout
+from ipcase.channels.forms import StepForm
 from ipcase.channels.injunctions.workflow import link_main_case as link
 from ipcase.channels.workflow import available, changed_meanwhile, step_version, take
 from ipcase.core import clock
@@ -147,7 +147,7 @@ def _online_request(case: Case) -> Any:
 
 
 def _step_form(t: Any, case: Case) -> Any:
-    form = (t.form or ActionForm)()
+    form = (t.form or StepForm)()
     form.prepare(case)
     return form
 
