@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy import orm
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -83,8 +84,6 @@ def sqlite_begin(conn: sa.Connection) -> None:
 
     A deferred transaction that reads and then writes fails at once (SQLITE_BUSY, no waiting)
     when another worker wrote in between; BEGIN IMMEDIATE waits its turn instead."""
-    from flask import has_request_context, request
-
     writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ipcase.auth.models import User
 from ipcase.cases.models import Case, Party
 from ipcase.cases.timeline import EXTRA_ENUMS
+from ipcase.cases.transfers import dispute_root_id
 from ipcase.core.db import TimestampMixin, UTCDateTime, enum_type
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.extensions import db
@@ -100,6 +101,4 @@ class CreditEvent(TimestampMixin, db.Model):
     @property
     def dispute_id(self) -> int:
         """The first case of the referral chain this event's case belongs to."""
-        from ipcase.cases.transfers import dispute_root_id
-
         return dispute_root_id(self.case)

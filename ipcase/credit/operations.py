@@ -16,7 +16,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case, Party
+from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
+from ipcase.cases.transfers import dispute_ids
 from ipcase.core import clock
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.errors import DomainError
@@ -148,8 +150,6 @@ def record_event(
 def _found_before(party: Party, case: Case, at: datetime) -> bool:
     """Whether the subject already had an infringement found on another dispute (not this case
     nor a case it was referred from or to), at or before ``at``."""
-    from ipcase.cases.transfers import dispute_ids
-
     return bool(
         db.session.scalar(
             sa.select(sa.func.count())
@@ -207,8 +207,6 @@ def remove_event(event: CreditEvent, *, actor: User, reason: str) -> None:
 
 
 def _check_office(case: Case, actor: User) -> None:
-    from ipcase.cases.permissions import visible_org_ids
-
     if case.organisation_id not in visible_org_ids(actor):
         raise DomainError(_l("You may not act on this case."))
 

@@ -24,6 +24,7 @@ from ipcase.cases import operations as ops
 from ipcase.cases.enums import AssignmentRole, CaseSource, Channel, JurisdictionBasis, PartyRole, RightType
 from ipcase.cases.models import Case
 from ipcase.cases.registry import get_channel
+from ipcase.channels.injunctions.workflow import link_main_case
 from ipcase.channels.workflow import take
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
@@ -390,8 +391,6 @@ class Player:
         elif st.action == "account":
             case.requesters[0].user = self.users["party"]
         elif st.action == "main_case":
-            from ipcase.channels.injunctions.workflow import link_main_case
-
             link_main_case(case, self.cases[d["case"]], actor)  # type: ignore[arg-type]
         else:
             workflow = get_channel(case.channel).workflow

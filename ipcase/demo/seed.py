@@ -22,6 +22,7 @@ from ipcase.demo.parties import AGENTS, PARTIES
 from ipcase.demo.rights import HOTPOT_BOX, IPC_BY_NUMBER
 from ipcase.demo.script import Player, Scenario, simulated_clock
 from ipcase.organisations.models import HostType, Organisation, OrgKind
+from ipcase.pools import operations as pools
 
 #: name, which ``check_password_strength`` refuses.
 DEMO_ACCOUNTS: list[tuple[str, str, Role, str, str | None]] = [
@@ -213,8 +214,6 @@ def _create_pool_profiles(users: dict[str, User], today: date) -> None:
     """The expert in the technical-investigator and expert pools, with declarations that the
     recusal check ([85]5) reads: a former employer (a warning on the drone case) and a patent
     examined before (a refusal on the hot-pot packaging case); the mediator in the mediator pool."""
-    from ipcase.pools import operations as pools
-
     director = users["director"]
     expert = users["expert"]
     pools.save_profile(

@@ -4,7 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ipcase.core.db import TimestampMixin, enum_type
 from ipcase.core.enums import LabelledEnum
@@ -86,12 +86,11 @@ class Organisation(TimestampMixin, db.Model):
         """The organisation whose counters number cases under this one's prefix: the first
         organisation using the prefix. Every unit sharing a prefix (a workstation numbering as
         成知…) shares its counters, so one prefix never yields the same number twice."""
-        from sqlalchemy import func, select
-        from sqlalchemy.orm import object_session
-
         session = object_session(self)
         owner = (
-            session.scalar(select(func.min(Organisation.id)).where(Organisation.abbr == self.abbr)) if session else None
+            session.scalar(sa.select(sa.func.min(Organisation.id)).where(Organisation.abbr == self.abbr))
+            if session
+            else None
         )
         return owner or self.id
 
