@@ -28,6 +28,12 @@ from flask import Flask
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed_large import build_app, dispose, prepare, private_schema
 
+from ipcase.cases.models import Case, IPRight
+from ipcase.core.extensions import db
+from ipcase.demo.large import TRADE_NAMES
+from ipcase.demo.seed import DEMO_ACCOUNTS
+from ipcase.organisations.models import Organisation
+
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 #: the demo accounts the list is measured for: one office's examiner, and the admin who sees all
 USERS = ("examiner", "admin")
@@ -48,11 +54,6 @@ class Result:
 
 def scenarios(app: Flask) -> list[tuple[str, dict[str, str]]]:
     """The requests to time; search values are taken from the data, from the examiner's office."""
-    from ipcase.cases.models import Case, IPRight
-    from ipcase.demo.large import TRADE_NAMES
-    from ipcase.core.extensions import db
-    from ipcase.organisations.models import Organisation
-
     with app.app_context():
         office = db.session.scalar(sa.select(Organisation.id).where(Organisation.code == "cd-ipo"))
         mid = sa.select(Case.id).where(Case.organisation_id == office).order_by(Case.id).offset(20_000).limit(1)
@@ -91,9 +92,6 @@ def run_backend(backend: str, cases: int, repeat: int, pg_url: str) -> tuple[lis
 
 
 def measure(app: Flask, backend: str, repeat: int) -> list[Result]:
-    from ipcase.demo.seed import DEMO_ACCOUNTS
-    from ipcase.core.extensions import db
-
     passwords = {username: password for username, password, *_ in DEMO_ACCOUNTS}
     statements = [0]
 

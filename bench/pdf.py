@@ -31,6 +31,18 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ipcase import create_app
+from ipcase.auth.models import Role, User
+from ipcase.cases.enums import AgentAuthority, AssignmentRole, CaseSource, Channel, PartyKind, PartyRole, RightType
+from ipcase.cases.models import Agent, Assignment, Case
+from ipcase.cases.operations import open_case
+from ipcase.core.extensions import db
+from ipcase.documents import operations as ops
+from ipcase.documents import render
+from ipcase.documents.registry import get_kind
+from ipcase.documents.snapshots import build_snapshot
+from ipcase.organisations.models import Organisation, OrgKind
+
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2014\u201c\u201d]")
 LATIN = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor"
 
@@ -53,11 +65,6 @@ def latin_twin(html: str) -> str:
 
 def build(database: Path, cases: int) -> Any:
     """The app on a fresh SQLite file with one office, its staff, and ``cases`` cases."""
-    from ipcase import create_app
-    from ipcase.auth.models import Role, User
-    from ipcase.core.extensions import db
-    from ipcase.organisations.models import Organisation, OrgKind
-
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
@@ -92,13 +99,6 @@ def build(database: Path, cases: int) -> Any:
 
 def add_cases(count: int) -> list[int]:
     """``count`` adjudication cases in the evidence stage, each with an agent and a panel."""
-    from ipcase.auth.models import User
-    from ipcase.cases.enums import AgentAuthority, AssignmentRole, CaseSource, Channel, PartyKind, PartyRole, RightType
-    from ipcase.cases.models import Agent, Assignment
-    from ipcase.cases.operations import open_case
-    from ipcase.core.extensions import db
-    from ipcase.organisations.models import Organisation
-
     org = db.session.scalars(sa.select(Organisation)).one()
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     received = datetime.now(UTC) - timedelta(days=30)
@@ -196,13 +196,6 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         app = build(Path(tmp) / "bench.sqlite", 1)
-        from ipcase.cases.models import Case
-        from ipcase.documents import operations as ops
-        from ipcase.documents import render
-        from ipcase.documents.registry import get_kind
-        from ipcase.documents.snapshots import build_snapshot
-        from ipcase.core.extensions import db
-
         with app.test_request_context():
             report = render.subsetter_report()
             print(

@@ -18,16 +18,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ipcase import create_app
+from ipcase.cases.models import Case
+from ipcase.config import normalise_database_url
+from ipcase.core.extensions import db
+from ipcase.demo.large import seed_large
+from ipcase.demo.seed import seed_demo
 
 
 def build_app(database_url: str, schema: str | None = None, **extra: Any) -> Flask:
     """The application on ``database_url``; with ``schema``, every connection works inside it."""
-    from ipcase import create_app
-
     config: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "bench"}
     if schema:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
@@ -37,8 +41,6 @@ def build_app(database_url: str, schema: str | None = None, **extra: Any) -> Fla
 @contextmanager
 def private_schema(database_url: str, schema: str, *, drop: bool = True) -> Iterator[None]:
     """Create a PostgreSQL schema for the run (and drop it afterwards), so nothing else is touched."""
-    from ipcase.config import normalise_database_url
-
     engine = sa.create_engine(normalise_database_url(database_url))
     quoted = engine.dialect.identifier_preparer.quote_identifier(schema)
     with engine.begin() as conn:
@@ -54,12 +56,6 @@ def private_schema(database_url: str, schema: str, *, drop: bool = True) -> Iter
 
 def prepare(app: Flask, cases: int) -> dict[str, float]:
     """Migrate, load the demo data (once) and insert ``cases`` synthetic cases; seconds per step."""
-    from flask_migrate import upgrade
-
-    from ipcase.demo.large import seed_large
-    from ipcase.demo.seed import seed_demo
-    from ipcase.core.extensions import db
-
     timings: dict[str, float] = {}
     with app.app_context():
         started = time.perf_counter()
@@ -81,8 +77,6 @@ def prepare(app: Flask, cases: int) -> dict[str, float]:
 
 
 def dispose(app: Flask) -> None:
-    from ipcase.core.extensions import db
-
     with app.app_context():
         db.session.remove()
         for engine in db.engines.values():
@@ -90,9 +84,6 @@ def dispose(app: Flask) -> None:
 
 
 def count_cases(app: Flask) -> int:
-    from ipcase.cases.models import Case
-    from ipcase.core.extensions import db
-
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
 

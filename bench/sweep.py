@@ -22,10 +22,13 @@ from flask_migrate import upgrade
 
 from ipcase import create_app
 from ipcase.cases.models import Case
+from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit
+from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
 from ipcase.deadlines.service import sync_calendar
-from ipcase.core.extensions import db
+from ipcase.demo.large import seed_large
+from ipcase.demo.seed import seed_demo
 
 PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -52,9 +55,6 @@ def run(backend: str, n: int) -> None:
         with app.app_context():
             upgrade()
             sync_calendar()
-            from ipcase.demo.large import seed_large
-            from ipcase.demo.seed import seed_demo
-
             seed_demo()
             db.session.commit()
             cases = max(1, n // 10)
@@ -103,8 +103,6 @@ def run(backend: str, n: int) -> None:
             open_count = db.session.scalar(
                 sa.select(sa.func.count()).select_from(Deadline).where(Deadline.state == DeadlineState.running)
             )
-            from ipcase.deadlines.jobs import sweep
-
             t1 = time.perf_counter()
             first = sweep()
             first_s = time.perf_counter() - t1

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from ipcase.catalogs import ensure_compiled
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -17,16 +19,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from ipcase.config import configure_proxies, configure_trusted_hosts, load_config
+    # `import ipcase` stays cheap: gunicorn's master imports the package for ipcase.gunicorn_conf,
+    # so config (which binds core.extensions: SQLAlchemy, Flask-Login, Limiter…) and web (the whole
+    # app) load only when an app is built, in each worker.
+    from ipcase.config import (  # noqa: PLC0415  keeps `import ipcase` free of the extensions for gunicorn's master
+        configure_proxies,
+        configure_trusted_hosts,
+        load_config,
+    )
 
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from ipcase.catalogs import ensure_compiled
-
     ensure_compiled(app)  # Chinese by default however the app is started (refuses if it cannot)
 
-    from ipcase import web
+    from ipcase import web  # noqa: PLC0415  the whole app, loaded when one is built, not on `import ipcase`
 
     web.configure_extensions(app)
     web.configure_security(app)

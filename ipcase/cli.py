@@ -7,8 +7,12 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from ipcase.auth.models import Role
+from ipcase.auth.operations import create_user
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.deadlines import cli as deadlines_cli
+from ipcase.demo.large import seed_large
+from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
 from ipcase.organisations.models import Organisation
 
 
@@ -29,8 +33,6 @@ def create_user_command(
     username: str, display_name: str, role: str, org_code: str | None, email: str, password: str
 ) -> None:
     """Create an account."""
-    from ipcase.auth.operations import create_user
-
     org = None
     if org_code:
         org = db.session.scalar(sa.select(Organisation).where(Organisation.code == org_code))
@@ -59,8 +61,6 @@ def create_user_command(
 @with_appcontext
 def seed_demo_command() -> None:
     """Load demo organisations, one account per role and about 30 cases (once), and print the logins."""
-    from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
-
     created = seed_demo()
     db.session.commit()
     if created:
@@ -77,16 +77,8 @@ def seed_demo_command() -> None:
 @with_appcontext
 def seed_large_command(count: int) -> None:
     """Fill the database with COUNT synthetic cases for benchmarks (bulk inserts)."""
-    from ipcase.demo.large import seed_large
-
     seconds = seed_large(count)
     click.secho(f"Inserted {count} cases in {seconds:.1f} s.", fg="green")
 
 
-def _register_features() -> None:
-    from ipcase.deadlines import cli as deadlines_cli
-
-    deadlines_cli.register(ipcase_cli)
-
-
-_register_features()
+deadlines_cli.register(ipcase_cli)

@@ -6,7 +6,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import gettext
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ipcase.core.extensions import login_manager
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  (the value we refuse in production)
 
@@ -295,8 +300,6 @@ def session_identifier() -> str:
     """Flask-Login's "strong" session protection ties a session to the client's address and
     browser. Its own identifier reads X-Forwarded-For, which any client can send; this one uses
     ``request.remote_addr``, which only a configured ProxyFix (PROXY_COUNT) rewrites."""
-    from flask import request
-
     base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
     return hashlib.sha512(base.encode("utf-8")).hexdigest()
 
@@ -304,12 +307,8 @@ def session_identifier() -> str:
 def configure_proxies(app: Flask) -> None:
     """Trust X-Forwarded-For and X-Forwarded-Proto from exactly PROXY_COUNT proxies (none: the
     headers are ignored), for the rate limits, the login throttle and session protection."""
-    from ipcase.core.extensions import login_manager
-
     count = app.config["PROXY_COUNT"]
     if count:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     login_manager._session_identifier_generator = session_identifier  # type: ignore[attr-defined]
 
@@ -317,8 +316,6 @@ def configure_proxies(app: Flask) -> None:
 def configure_trusted_hosts(app: Flask) -> None:
     """A request for a Host outside TRUSTED_HOSTS is refused (400) before routing, so no page
     (whose links need the routes) can be rendered: answer in plain text, in the user's language."""
-    from flask_babel import gettext
-    from werkzeug.exceptions import SecurityError
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_e: SecurityError) -> Any:

@@ -18,6 +18,6 @@ def on_starting(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    from ipcase.deadlines.jobs import start_embedded_sweeper
+    from ipcase.deadlines.jobs import start_embedded_sweeper  # noqa: PLC0415  this file is read by gunicorn's master before any app; the sweeper (and the models) load in each worker
 
     start_embedded_sweeper(worker.wsgi)
