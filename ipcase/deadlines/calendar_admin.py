@@ -14,7 +14,7 @@ from ipcase.auth.models import STAFF_ROLES, User
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
-from ipcase.deadlines import operations, service
+from ipcase.deadlines import calendar_store, operations, service
 from ipcase.deadlines.forms import MAX_LENGTH
 from ipcase.deadlines.models import CalendarDay, CalendarYear, DaySource, DutyShift, RuleSetting
 from ipcase.deadlines.rules import Rule
@@ -39,7 +39,7 @@ def _day_state(row: CalendarDay | None) -> dict[str, Any]:
 
 
 def _recompute(first: date, last: date, *, actor: User, reason: str) -> int:
-    service.forget_calendar()
+    calendar_store.forget_calendar()
     db.session.flush()
     return operations.recompute_open_deadlines(actor=actor, reason=reason, touching=(first, last))
 

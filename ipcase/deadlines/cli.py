@@ -9,6 +9,12 @@ from flask.cli import with_appcontext
 
 from ipcase.core import clock
 from ipcase.core.extensions import db
+from ipcase.deadlines.calendar import Unit, compute
+from ipcase.deadlines.calendar_store import effective_calendar
+from ipcase.deadlines.forms import FIRST_YEAR, LAST_YEAR, MAX_LENGTH
+from ipcase.deadlines.jobs import sweep
+from ipcase.deadlines.operations import recompute_open_deadlines
+from ipcase.deadlines.service import sync_calendar
 
 
 def _parse_start(value: str) -> date | datetime:
@@ -54,10 +60,6 @@ def register(group: click.Group) -> None:
         explain: bool,
     ) -> None:
         """Compute a due date on the official working-day calendar."""
-        from ipcase.deadlines.calendar import Unit, compute
-        from ipcase.deadlines.forms import FIRST_YEAR, LAST_YEAR, MAX_LENGTH
-        from ipcase.deadlines.service import effective_calendar
-
         given = {
             Unit.working_days: working_days,
             Unit.days: days,
@@ -99,8 +101,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def sweep_command() -> None:
         """Send reminders for deadlines coming due and alerts for missed ones (run from cron)."""
-        from ipcase.deadlines.jobs import sweep
-
         counts = sweep()
         click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
 
@@ -108,8 +108,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def sync_calendar_command() -> None:
         """Load official holiday schedules from the maintained packages (idempotent)."""
-        from ipcase.deadlines.service import sync_calendar
-
         counts = sync_calendar()
         db.session.commit()
         click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
@@ -118,8 +116,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def recompute_command() -> None:
         """Recompute every open deadline against the current calendar and rules."""
-        from ipcase.deadlines.operations import recompute_open_deadlines
-
         moved = recompute_open_deadlines(actor=None, reason="recompute-deadlines")
         db.session.commit()
         click.echo(f"moved={moved}")

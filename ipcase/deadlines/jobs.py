@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import AssignmentRole
@@ -20,9 +21,12 @@ from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit, add_working_days
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.engine import end_of_day
+from ipcase.deadlines.messages import notification_text
 from ipcase.deadlines.models import Deadline, DeadlineState, DutyShift, Notification
-from ipcase.deadlines.service import load_calendar
+from ipcase.deadlines.rules import RULES
+from ipcase.deadlines.triggers import start_followers
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +78,6 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
 
 def _start_followers(now: datetime) -> int:
     """The periods that start when one ends unmet (``Rule.follows``), for those this sweep claimed."""
-    from ipcase.deadlines.rules import RULES
-    from ipcase.deadlines.triggers import start_followers
-
     followed = {r.follows for r in RULES if r.follows}
     rows = db.session.scalars(
         sa.select(Deadline).where(Deadline.breach_sent_at == now, Deadline.rule_id.in_(sorted(followed)))
@@ -126,8 +127,6 @@ def _notify_claimed(claimed: sa.ColumnElement[bool], kind: str, prefix: str) -> 
 
 
 def _insert_from_select(select: sa.Select[Any]) -> int:
-    from sqlalchemy.dialects import postgresql, sqlite
-
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     cols = ["user_id", "key", "kind", "case_id", "deadline_id", "data", "created_at"]
@@ -173,8 +172,6 @@ def send_pending_emails() -> int:
 
 
 def _send(address: str, note: Notification) -> None:
-    from ipcase.deadlines.messages import notification_text
-
     cfg = current_app.config
     msg = EmailMessage()
     msg["Subject"] = notification_text(note)

@@ -4,7 +4,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ipcase.deadlines.models import Notification
+from ipcase.core.extensions import db
+from ipcase.deadlines.models import Deadline, Notification
 
 
 def notification_text(note: Notification) -> str:
@@ -13,9 +14,6 @@ def notification_text(note: Notification) -> str:
     case = data.get("number") or ""
     deadline: Any = None
     if note.deadline_id is not None:
-        from ipcase.core.extensions import db
-        from ipcase.deadlines.models import Deadline
-
         deadline = db.session.get(Deadline, note.deadline_id)
         if deadline is not None:
             case = deadline.case.number or case

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import Role, User
-from ipcase.cases.enums import EntryKind
+from ipcase.cases.enums import AssignmentRole, EntryKind
 from ipcase.cases.models import Agent, Case, Party
 from ipcase.cases.timeline import record
 from ipcase.core import clock
@@ -17,7 +17,8 @@ from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Result, Unit, WorkCalendar
-from ipcase.deadlines.engine import Interval, due_instant, due_result, local_date
+from ipcase.deadlines.calendar_store import load_calendar
+from ipcase.deadlines.engine import Interval, due_instant, due_result, end_of_day, local_date
 from ipcase.deadlines.models import (
     OPEN_STATES,
     Deadline,
@@ -31,7 +32,6 @@ from ipcase.deadlines.models import (
 )
 from ipcase.deadlines.notify import insert_ignore, notify_case_staff
 from ipcase.deadlines.rules import Rule, UnknownRule, get_rule
-from ipcase.deadlines.service import load_calendar
 
 
 def rule_length(rule: Rule, organisation_id: int) -> int:
@@ -304,8 +304,6 @@ def can_decide_extension(user: User, ext: Extension) -> bool:
     case = ext.deadline.case
     if ext.level == "director" and _rule(ext.deadline).extension_approver == "panel_leader":
         # A4: the defence period is extended with the panel's approval, given by its leader
-        from ipcase.cases.enums import AssignmentRole
-
         return any(a.user_id == user.id and a.role == AssignmentRole.panel_leader for a in case.assignments)
     if user.role != Role.director or user.organisation_id is None:
         return False
@@ -527,8 +525,6 @@ def _due_text(deadline: Deadline) -> str:
 
 
 def _end(day: date) -> datetime:
-    from ipcase.deadlines.engine import end_of_day
-
     return end_of_day(day)
 
 

@@ -1,40 +1,21 @@
-"""Loading the working calendar from the database, and keeping it in step with the official schedules."""
+"""Keeping the working calendar in the database in step with the official schedules, and the audit
+trail of its changes (the calendar as loaded from the database: ``calendar_store``)."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
 
 from ipcase.auth.models import User
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import OfficialDay, WorkCalendar
+from ipcase.deadlines.calendar_store import forget_calendar, load_calendar
 from ipcase.deadlines.models import CalendarChange, CalendarDay, CalendarYear, DaySource
 from ipcase.deadlines.official import estimated_days, official_days, package_years
-
-
-def load_calendar() -> WorkCalendar:
-    """The calendar as the database holds it; cached for the current request or command."""
-    if has_app_context() and "work_calendar" in g:
-        return g.work_calendar
-    years = db.session.execute(sa.select(CalendarYear.year, CalendarYear.is_confirmed)).all()
-    if years:
-        days = [OfficialDay(d.day, d.is_workday, d.name) for d in db.session.scalars(sa.select(CalendarDay))]
-        cal = WorkCalendar(days, [y for y, confirmed in years if confirmed])
-    else:
-        # Not loaded yet (``flask ipcase sync-calendar``): use the packages' schedules meanwhile.
-        cal = package_calendar()
-    if has_app_context():
-        g.work_calendar = cal
-    return cal
-
-
-def forget_calendar() -> None:
-    if has_app_context():
-        g.pop("work_calendar", None)
+from ipcase.deadlines.operations import recompute_open_deadlines
 
 
 def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
@@ -76,10 +57,6 @@ def sync_calendar(*, through_year: int | None = None) -> dict[str, int]:
     counts["moved"] = 0
     ranges = changed_ranges(before, load_calendar(), replaced)
     if ranges:
-        from flask_babel import lazy_gettext as _l
-
-        from ipcase.deadlines.operations import recompute_open_deadlines
-
         label = ", ".join(str(y) for y in sorted({r[0].year for r in ranges} | {r[1].year for r in ranges}))
         counts["moved"] = recompute_open_deadlines(
             actor=None, reason=str(_l("Official holiday schedule updated: %(years)s", years=label)), ranges=ranges
@@ -131,15 +108,3 @@ def audit_calendar(
     db.session.add(
         CalendarChange(action=action, actor=actor, day=day, year=year, old=old or {}, new=new or {}, reason=reason)
     )
-
-
-@cache
-def package_calendar() -> WorkCalendar:
-    """The calendar straight from the packages, for a database whose calendar is not loaded yet."""
-    years = package_years()
-    days = [d for y in years for d in official_days(y)] + list(estimated_days(years.stop))
-    return WorkCalendar(days, years)
-
-
-def effective_calendar() -> WorkCalendar:
-    return load_calendar()

@@ -8,9 +8,9 @@ import pytest
 
 from ipcase.deadlines import rules as r
 from ipcase.deadlines.calendar import Unit
+from ipcase.deadlines.calendar_store import package_calendar
 from ipcase.deadlines.engine import due_result
 from ipcase.deadlines.rules import RULES, followers, get_rule
-from ipcase.deadlines.service import package_calendar
 from ipcase.deadlines.triggers import EVENT_LABELS, MAJOR_VARIANTS, VARIANTS, channel_events
 
 #: each instrument the catalogue cites and the day it took effect, written out independently of

@@ -19,6 +19,7 @@ from ipcase.core.extensions import db
 from ipcase.core.forms import opts
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines.calendar import DayKind, WorkCalendar
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.forms import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -30,7 +31,6 @@ from ipcase.deadlines.forms import (
 )
 from ipcase.deadlines.models import CalendarChange, CalendarDay, CalendarYear, DutyShift, RuleSetting
 from ipcase.deadlines.rules import RULES, UnknownRule, get_rule
-from ipcase.deadlines.service import load_calendar
 from ipcase.deadlines.views.blueprint import DAY_KINDS, bp
 from ipcase.deadlines.views.loading import form_status, run_operation
 from ipcase.organisations.models import Organisation

@@ -20,6 +20,7 @@ from ipcase.core.extensions import db
 from ipcase.core.forms import opts
 from ipcase.deadlines import operations as ops
 from ipcase.deadlines.calendar import Result
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.forms import (
     CancelDeadlineForm,
     EndExclusionForm,
@@ -30,7 +31,6 @@ from ipcase.deadlines.forms import (
 )
 from ipcase.deadlines.models import Deadline, DeadlineEvent, ExcludedPeriod, ExclusionKind, Extension, ExtensionState
 from ipcase.deadlines.rules import Rule, UnknownRule
-from ipcase.deadlines.service import load_calendar
 from ipcase.deadlines.triggers import EVENT_LABELS, recordable_events
 from ipcase.deadlines.triggers import record_event as record_event_op
 from ipcase.deadlines.views.blueprint import bp

@@ -13,10 +13,10 @@ from ipcase.cases.permissions import can_edit, can_view
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.core.forms import apply_domain_errors
+from ipcase.deadlines.calendar_store import forget_calendar
 from ipcase.deadlines.forms import EXTENSION_LEVELS
 from ipcase.deadlines.models import Deadline, ExtensionState
 from ipcase.deadlines.rules import Rule, UnknownRule, get_rule
-from ipcase.deadlines.service import forget_calendar
 from ipcase.deadlines.views.blueprint import amount
 
 

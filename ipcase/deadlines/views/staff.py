@@ -15,10 +15,10 @@ from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.core.forms import opts
 from ipcase.deadlines.calendar import Unit, compute
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.forms import CalculatorForm, MyDeadlinesFilterForm
 from ipcase.deadlines.messages import notification_text
 from ipcase.deadlines.models import OPEN_STATES, Deadline, DeadlineState, Notification, UnitLabel
-from ipcase.deadlines.service import load_calendar
 from ipcase.deadlines.views.blueprint import bp
 from ipcase.deadlines.views.countdowns import countdown, countdown_texts, provisional_years
 from ipcase.deadlines.views.loading import form_status
