@@ -16,7 +16,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from limits import RateLimitItem, parse_many
 
+from ipcase.cases.enums import EntryKind
 from ipcase.cases.models import Case
+from ipcase.cases.timeline import record
 from ipcase.core import clock
 from ipcase.core.addresses import client_address
 from ipcase.core.extensions import db, limiter
@@ -207,9 +209,6 @@ def record_failure(reference: str, address: str | None) -> Failure:
 def tell_staff(reference: str) -> bool:
     """Put on the timeline of the case with this reference, if there is one, that its codes are
     being guessed (staff only). Returns whether there was a case to tell."""
-    from ipcase.cases.enums import EntryKind
-    from ipcase.cases.timeline import record
-
     case = db.session.scalar(sa.select(Case).where(Case.number == normalise_reference(reference)))
     if case is None:
         return False

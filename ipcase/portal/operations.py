@@ -20,7 +20,10 @@ from ipcase.cases import operations as case_ops
 from ipcase.cases.enums import CaseSource, Channel, EntryKind, PartyRole, PatentType, RightType
 from ipcase.cases.evidence import add_evidence
 from ipcase.cases.models import Case, Party
+from ipcase.cases.registry import get_channel
 from ipcase.cases.timeline import record
+from ipcase.cases.validation import canonical_patent
+from ipcase.channels.workflow import last_step, take
 from ipcase.core import clock
 from ipcase.core.db import lock_row
 from ipcase.core.errors import DomainError
@@ -166,8 +169,6 @@ def file_online(filing: Filing, uploads: list[Upload]) -> tuple[Case, Party, str
     patent_type = None
     if right.get("right_type") == RightType.patent:
         # the type is read from the number; validated again by add_right
-        from ipcase.cases.validation import canonical_patent
-
         _, patent_type = canonical_patent(right.get("number", ""), right.get("patent_type"), "right-number")
     summary, channel_data = _channel_fields(filing)
     case = case_ops.open_case(
@@ -320,9 +321,6 @@ def take_step_from_request(
 ) -> Any:
     """Take the step that answers an online request, at the request's time of receipt, and mark
     the request handled with a link to the step's timeline entry: one act closes both."""
-    from ipcase.cases.registry import get_channel
-    from ipcase.channels.workflow import last_step, take
-
     lock_row(request.case)  # answered twice at once: the second sees the first's answer
     if request.handled_at is not None:
         raise DomainError(_l("This online request has already been handled."))
