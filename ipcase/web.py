@@ -14,8 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-import ipcase.deadlines.notify  # noqa: F401  (subscribes to core.events.login_attacked)
-import ipcase.models  # noqa: F401  (every model module, and the four channels: tables and the channel registry)
+from ipcase import models  # noqa: F401  every model module and the four channels: tables, channel registry
 from ipcase.admin.views import bp as admin_bp
 from ipcase.auth.models import User
 from ipcase.auth.operations import end_sessions
@@ -29,6 +28,7 @@ from ipcase.core.events import require_receivers
 from ipcase.core.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from ipcase.core.http import MAX_ID, SESSION_VERSION_KEY
 from ipcase.credit.views import bp as credit_bp
+from ipcase.deadlines import notify  # noqa: F401  subscribes to core.events.login_attacked
 from ipcase.deadlines.views import bp as deadlines_bp
 from ipcase.documents.render import log_subsetter
 from ipcase.documents.views import bp as documents_bp
