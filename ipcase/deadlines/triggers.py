@@ -26,11 +26,11 @@ from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.events import case_opened, staff_assigned
 from ipcase.core.extensions import db
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.engine import due_result, end_of_day, local_date
 from ipcase.deadlines.models import Deadline, UnitLabel
 from ipcase.deadlines.operations import meet_deadlines, recompute_deadline, start_deadline
 from ipcase.deadlines.rules import RULES, Rule, followers, get_rule
-from ipcase.deadlines.service import load_calendar
 
 #: the event each channel's intake stands for
 #: the unit of a period, as timeline entries name it

@@ -16,7 +16,7 @@ from ipcase.auth.models import Role, User
 from ipcase.auth.operations import create_user
 from ipcase.core import clock
 from ipcase.core.extensions import db
-from ipcase.deadlines.service import load_calendar
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.demo import adjudication, injunctions, mediation, stations
 from ipcase.demo.parties import AGENTS, PARTIES
 from ipcase.demo.rights import HOTPOT_BOX, IPC_BY_NUMBER

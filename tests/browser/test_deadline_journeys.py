@@ -29,10 +29,10 @@ from ipcase.core.extensions import db
 from ipcase.core.identifiers import patent_check_char
 from ipcase.deadlines import calendar_admin
 from ipcase.deadlines.calendar import DayKind, WorkCalendar, add_months, add_working_days
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.models import CalendarDay, Deadline
 from ipcase.deadlines.notify import unread_count
 from ipcase.deadlines.operations import explain
-from ipcase.deadlines.service import load_calendar
 from tests import factories
 from tests.browser.conftest import Problems
 from tests.browser.helpers import log_in, log_in_in_english, log_out, step_form

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from ipcase.channels import referrals
 from ipcase.cases.enums import Channel
+from ipcase.channels import referrals
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState

@@ -179,6 +179,10 @@ PUBLIC = {"static": 200, "main.health": 200, "auth.login": 200, "main.set_langua
 OWN_MATRIX = ("deadlines.",)  # tests/deadlines/test_views.py DEADLINE_MATRIX
 #: run last: it ends the session
 LAST = ["auth.logout", "portal.logout"]
+#: reads that open a case for the browser (a party's own case): after them the portal's case pages
+#: answer 200 instead of sending the visitor to the code page, so they go after every other read
+#: (the order of the app's rules is no part of what the matrix checks)
+ENTERS_A_CASE = ["portal.open_own_case"]
 
 
 @pytest.fixture
@@ -264,7 +268,7 @@ def _requests(app, ids: dict[str, Any], overrides: dict[str, dict[str, Any]]) ->
             values = {arg: ids.get(arg) for arg in rule.arguments} | overrides.get(rule.endpoint, {})
             method = "GET" if "GET" in rule.methods else "POST"
             found.append((rule.endpoint, method, url_for(rule.endpoint, **values)))
-    found.sort(key=lambda r: (r[0] in LAST, r[1] == "POST"))  # reads first, then writes, then logout
+    found.sort(key=lambda r: (r[0] in LAST, r[1] == "POST", r[0] in ENTERS_A_CASE))  # reads, writes, logout
     return found
 
 

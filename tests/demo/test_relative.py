@@ -23,9 +23,10 @@ from ipcase.cases.registry import get_channel
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.rules import get_rule
-from ipcase.deadlines.service import load_calendar, sync_calendar
+from ipcase.deadlines.service import sync_calendar
 from ipcase.deadlines.views import countdown
 from ipcase.demo.script import demo_day, working_days_between
 from ipcase.demo.seed import seed_demo

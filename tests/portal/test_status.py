@@ -9,8 +9,8 @@ from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
-from ipcase.channels.referrals import report_suspected_crime
 from ipcase.cases.registry import all_channels, get_channel
+from ipcase.channels.referrals import report_suspected_crime
 from ipcase.channels.workflow import take
 from ipcase.deadlines.models import ExclusionKind
 from ipcase.deadlines.operations import start_exclusion
