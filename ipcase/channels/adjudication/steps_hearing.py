@@ -22,8 +22,8 @@ from ipcase.channels.adjudication.states import (
 from ipcase.channels.workflow import choice_detail
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
+from ipcase.deadlines.calendar_store import load_calendar
 from ipcase.deadlines.models import ExclusionKind
-from ipcase.deadlines.service import load_calendar
 
 
 def _hearing(case: Case, details: dict[str, Any], at: datetime) -> None:
