@@ -16,12 +16,19 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
+import redis
 import sqlalchemy as sa
 import time_machine
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
+from ipcase import create_app
+from ipcase.config import normalise_database_url
+from ipcase.core.extensions import db
+from ipcase.deadlines.service import sync_calendar
 from tests import factories
 
 #: the instant every test starts at unless ``--at`` says otherwise: a Tuesday, 10:00 in China
@@ -105,7 +112,6 @@ def claim_redis_database() -> None:
     global _redis_claim
     if _redis_claim is not None:
         return
-    import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, single_connection_client=True)
     client.client_setname(f"ipcase-tests-{os.getpid()}")
@@ -128,10 +134,6 @@ def claim_redis_database() -> None:
 
 
 def _pg_reachable() -> bool:
-    import psycopg
-
-    from ipcase.config import normalise_database_url
-
     url = sa.engine.make_url(normalise_database_url(PG_URL))
     try:
         psycopg.connect(
@@ -181,8 +183,6 @@ def database_config(backend: str, tmp_path_factory: pytest.TempPathFactory, labe
 
 
 def _pg_sqlalchemy_url() -> str:
-    from ipcase.config import normalise_database_url
-
     return normalise_database_url(PG_URL)
 
 
@@ -202,8 +202,6 @@ class IsolatedClient(FlaskClient):
     calendar would leak from one request into the next."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        from flask import g, has_app_context
-
         if has_app_context():
             for name in list(vars(g)):
                 g.pop(name, None)
@@ -211,8 +209,6 @@ class IsolatedClient(FlaskClient):
 
 
 def make_app(db_config: dict[str, Any], **extra: Any) -> Flask:
-    from ipcase import create_app
-
     app = create_app(
         {
             "TESTING": True,
@@ -266,17 +262,11 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on a migrated database holding the base data (organisations, one user per role)."""
-    from flask_migrate import upgrade
-
-    from ipcase.core.extensions import db
-
     config = database_config(backend, tmp_path_factory, "app")
     application = make_app(config)
     with application.app_context():
         upgrade()
         factories.seed_base()
-        from ipcase.deadlines.service import sync_calendar
-
         sync_calendar()  # the official calendar, as `flask ipcase sync-calendar` loads it
         db.session.commit()
         db.session.remove()
@@ -296,7 +286,6 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     app: Flask = request.getfixturevalue("app")
-    from ipcase.core.extensions import db
 
     with app.app_context():
         engines = db._app_engines[app]

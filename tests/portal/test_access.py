@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from limits.storage import storage_from_string
@@ -154,8 +155,6 @@ def rate_limits(storage_uri: str = "memory://"):
 
 def _redis_reachable() -> bool:
     try:
-        import redis
-
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
     except Exception:
         return False

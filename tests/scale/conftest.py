@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import redis
 
 from tests.conftest import REDIS_URL, claim_redis_database
 
@@ -41,8 +42,6 @@ with app.app_context():
 
 def redis_reachable() -> bool:
     try:
-        import redis
-
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
     except Exception:
         return False
@@ -169,7 +168,6 @@ def clean_redis() -> Iterator[None]:
     """The tests' Redis database, empty before and after (the limits of one run only)."""
     if not redis_reachable():
         pytest.skip("Redis not reachable")
-    import redis
 
     claim_redis_database()
     client = redis.Redis.from_url(REDIS_URL)
