@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
 import ipcase
+from ipcase import catalogs
 from ipcase.catalogs import ROOT, CatalogueError, compile_stale
 from ipcase.core.extensions import babel, limiter
 
@@ -143,7 +144,6 @@ def test_no_catalogue_at_all_is_said(tmp_path, start, caplog):
 
 def test_a_permission_error_refuses_start_up(translations, start, monkeypatch):
     """What a read-only directory gives a non-root user, simulated so that it runs as root too."""
-    from ipcase import catalogs
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(translations))
@@ -155,8 +155,6 @@ def test_a_permission_error_refuses_start_up(translations, start, monkeypatch):
 
 def test_the_refusal_names_the_projects_own_command(tmp_path, monkeypatch):
     """For the real directory the message gives the command to run from the checkout."""
-    from ipcase import catalogs
-
     fake_root = tmp_path / "checkout"
     directory = fake_root / "ipcase" / "translations"
     shutil.copytree(SOURCE, directory, ignore=shutil.ignore_patterns("*.mo", "*.tmp"))

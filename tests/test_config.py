@@ -9,7 +9,7 @@ from flask import Flask
 import ipcase
 from ipcase import create_app
 from ipcase.config import DEFAULT_SECRET_KEY, load_config, normalise_database_url
-from ipcase.core.extensions import limiter
+from ipcase.core.extensions import db, limiter
 from tests.cases.helpers import make_client_as
 
 ENV_NAMES = ("DATABASE_URL", "FLASK_DEBUG", "REDIS_URL")
@@ -177,7 +177,6 @@ def test_security_headers_and_no_store_when_logged_in(app, url):
 
 def test_no_store_on_a_case_page(app, create_case):
     case = create_case()
-    from ipcase.core.extensions import db
 
     db.session.commit()
     response = make_client_as(app, "examiner").get(f"/cases/{case.id}")

@@ -1,3 +1,6 @@
+from flask import render_template_string
+from flask_babel import lazy_gettext as _l
+
 from ipcase.cases.enums import Channel
 
 
@@ -11,9 +14,6 @@ def test_examiner_sees_case_in_list(login_as, create_case):
 
 
 def test_lazy_messages_filled_with_user_input_are_escaped(app):
-    from flask import render_template_string
-    from flask_babel import lazy_gettext as _l
-
     with app.test_request_context():
         html = render_template_string("{{ m }}", m=_l("Party removed: %(name)s (%(role)s)", name="<b>x</b>", role="r"))
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from ipcase.auth.models import LoginThrottle
+from ipcase.core.addresses import client_address
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Notification
 from tests.factories import PASSWORD
@@ -201,8 +203,6 @@ def test_the_accounts_page_shows_failures_and_blocks(app, client_from, client_as
     ],
 )
 def test_address_keys(address, key):
-    from ipcase.core.addresses import client_address
-
     assert client_address(address) == key
 
 
@@ -215,8 +215,6 @@ def test_one_ipv6_network_counts_as_one_address(app, client_from, frozen_now):
 
 
 def test_old_keys_are_pruned_but_known_addresses_kept(app, client_from, frozen_now):
-    from ipcase.auth.models import LoginThrottle
-
     frozen_now(NOW)
     assert login(client_from(OWNER), "examiner").status_code == 302
     login(client_from(ATTACKER), "no-such-user", WRONG)

@@ -15,6 +15,7 @@ from ipcase.cases.transfers import can_handle, refer_case, referral_steps, trans
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.deadlines.models import Deadline
 from ipcase.organisations.models import HostType, Organisation, OrgKind
 from tests import factories
 from tests.cases.helpers import add_agent, add_patent, add_third_party, commit
@@ -118,8 +119,6 @@ def test_the_linked_case_carries_the_whole_file(mediation, users):
     assert "成都市知识产权局" in render_entry(to)
     assert mediation.number in render_entry(source)
     # the intake period of the new procedure runs
-    from ipcase.deadlines.models import Deadline
-
     assert db.session.scalars(sa.select(Deadline.rule_id).where(Deadline.case_id == new.id)).all()
     # the original is untouched otherwise
     assert mediation.timeline[: len(history)] == history

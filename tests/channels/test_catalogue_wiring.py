@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
-from ipcase.cases.operations import assign_staff
+from ipcase.cases.operations import add_party, assign_staff
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.states import DecisionOutcome
 from ipcase.channels.adjudication.workflow import WORKFLOW
@@ -26,6 +26,8 @@ from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import can_decide_extension, decide_extension, request_extension, start_deadline
 from ipcase.deadlines.triggers import owned_events, recordable_events
+from ipcase.documents import operations as doc_ops
+from ipcase.documents.render import render_html
 from tests import factories
 from tests.cases.helpers import make_client_as
 
@@ -363,8 +365,6 @@ def test_the_grant_and_its_service_start_the_injunctions_periods(injunction, use
 
 
 def test_the_limitation_is_shown_from_the_day_the_right_holder_knew(app, users):
-    from tests.cases.helpers import make_client_as
-
     c = factories.create_case(
         Channel.adjudication,
         actor=users["examiner"],
@@ -393,8 +393,6 @@ def test_the_advisory_window_does_not_hold_up_the_decision(case, users):
 
 
 def test_the_catalogue_page_shows_the_new_rules_with_their_tag_and_kind(app):
-    from tests.cases.helpers import make_client_as
-
     page = make_client_as(app, "admin", "en").get("/deadlines/admin/rules").get_data(as_text=True)
     for rule_id in ("adj.limitation", "adj.rightholder_enforcement", "inj.renewal", "med.payment_due"):
         assert f'id="rule-{rule_id}"' in page
@@ -405,9 +403,6 @@ def test_the_catalogue_page_shows_the_new_rules_with_their_tag_and_kind(app):
 
 
 def test_the_injunction_decision_announces_the_applicants_periods(injunction, users):
-    from ipcase.documents import operations as doc_ops
-    from ipcase.documents.render import render_html
-
     put(injunction, IS.under_review)
     go(INJUNCTIONS, injunction, users, "grant", details={"measures": "撤下展品", "duration_days": 30})
     db.session.flush()
@@ -420,8 +415,6 @@ def test_the_injunction_decision_announces_the_applicants_periods(injunction, us
 
 def test_joinder_restarts_a_major_cases_time_limit(case, users):
     """P9 ([68]22): a co-respondent or third party added restarts the major case's time limit."""
-    from ipcase.cases.operations import add_party
-
     go(WORKFLOW, case, users, "mark_major")
     go(WORKFLOW, case, users, "docket", at=NOW - timedelta(hours=20))
     data = factories.party_data(PartyRole.third_party, "成都某某第三人有限公司")

@@ -1,5 +1,6 @@
 """The procedure diagram is drawn from the transition table itself."""
 
+from ipcase.cases.enums import Channel
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.diagram import layout
@@ -23,8 +24,6 @@ def test_moves_from_many_stages_are_listed_not_drawn():
 
 
 def test_diagram_on_the_case_page(app, login_as, create_case, users):
-    from ipcase.cases.enums import Channel
-
     case = create_case(Channel.adjudication, actor=users["examiner"])
     page = login_as("examiner").get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'class="wf"' in page and "wf-current" in page

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from ipcase.cases.enums import Channel, PartyRole
 from ipcase.cases.models import TimelineEntry
@@ -27,8 +28,6 @@ APPLICATION = {"urgency_facts": "展会明日闭幕", "requested_measures": "撤
 
 def english(message):
     """The refusal in English (the default locale outside a request is Chinese)."""
-    from flask_babel import force_locale
-
     with force_locale("en"):
         return str(message)
 
@@ -365,13 +364,9 @@ def test_only_an_injunction_links(app, create_case, users):
 
 
 def test_link_main_case_through_the_web(app, login_as, create_case, users):
-    from decimal import Decimal
-
-    from ipcase.cases.enums import Channel as Ch
-
-    main = create_case(Ch.adjudication, actor=users["examiner"])
+    main = create_case(Channel.adjudication, actor=users["examiner"])
     inj = create_case(
-        Ch.injunction,
+        Channel.injunction,
         actor=users["examiner"],
         channel_data={"urgency_facts": "展会明日闭幕", "requested_measures": "撤展", "bond_amount": Decimal("10000")},
     )

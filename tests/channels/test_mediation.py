@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Case, TimelineEntry
@@ -27,8 +28,6 @@ ACTIONS = [t.action for t in WORKFLOW.transitions]
 
 def english(message):
     """The refusal in English (the default locale outside a request is Chinese)."""
-    from flask_babel import force_locale
-
     with force_locale("en"):
         return str(message)
 

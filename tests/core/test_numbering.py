@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case
@@ -137,7 +138,6 @@ def pg_app(tmp_path_factory):
     """A migrated, seeded app on its own empty PostgreSQL schema; threads commit for real here."""
     if not PG_AVAILABLE:
         pytest.skip("PostgreSQL not reachable")
-    from flask_migrate import upgrade
 
     config = database_config("postgresql", tmp_path_factory, "numbering")
     application = make_app(config, SQLALCHEMY_ENGINE_OPTIONS={**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_size": 10})

@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from flask_migrate import upgrade
 
 from ipcase.cases import operations as case_ops
 from ipcase.cases.enums import Channel, IdType, PartyRole
-from ipcase.cases.models import TimelineEntry
+from ipcase.cases.models import Case, Party, TimelineEntry
+from ipcase.cases.transfers import refer_case
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
@@ -158,8 +160,6 @@ def test_no_repeat_for_another_subject_or_a_removed_finding(app, create_case, us
 
 
 def test_a_referred_case_is_the_same_dispute(app, create_case, users):
-    from ipcase.cases.transfers import refer_case
-
     first = infringer_case(create_case)
     record_event(first, first.respondents[0], K.infringement_found, actor=None, at=clock.now() - timedelta(hours=20))
     moved = refer_case(
@@ -256,7 +256,6 @@ def test_removal_is_kept_and_audited(app, create_case, users):
 def pg_app(tmp_path_factory):
     if not PG_AVAILABLE:
         pytest.skip("PostgreSQL not reachable")
-    from flask_migrate import upgrade
 
     config = database_config("postgresql", tmp_path_factory, "credit")
     application = make_app(config, SQLALCHEMY_ENGINE_OPTIONS={**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_size": 10})
@@ -289,8 +288,6 @@ def test_concurrent_recording_keeps_one_row(pg_app):
     def runner():
         with pg_app.app_context():
             try:
-                from ipcase.cases.models import Case, Party
-
                 case = db.session.get(Case, case_id)
                 party = db.session.get(Party, party_id)
                 barrier.wait(timeout=30)

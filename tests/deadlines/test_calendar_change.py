@@ -14,10 +14,11 @@ from ipcase.cases.operations import assign_staff
 from ipcase.core.extensions import db
 from ipcase.deadlines import calendar_admin, service
 from ipcase.deadlines import operations as ops
-from ipcase.deadlines.calendar import OfficialDay
+from ipcase.deadlines.calendar import OfficialDay, WorkCalendar
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import CalendarYear, Deadline, DeadlineEvent, DeadlineState, Notification
 from ipcase.deadlines.official import estimated_days, official_days, package_years
+from ipcase.portal.queries import next_steps
 
 CN = timedelta(hours=8)
 
@@ -117,8 +118,6 @@ def test_a_package_release_confirming_a_year_moves_the_deadlines_it_touches(defe
         assert notes[users[who].id].data["old"] == "2027-02-22" and notes[users[who].id].data["new"] == "2027-02-24"
     assert users["party2"].id not in notes
     # the portal status tells the respondent the new date
-    from ipcase.portal.queries import next_steps
-
     respondent = defence.party
     assert [s.due for s in next_steps(defence.case, respondent) if s.basis == defence.basis] == [date(2027, 2, 24)]
     # the query selects only deadlines whose window reaches the changed year: one in 2026 is not
@@ -176,8 +175,6 @@ def test_confirming_the_year_clears_the_provisional_mark(defence, users):
 
 
 def test_changed_ranges():
-    from ipcase.deadlines.calendar import WorkCalendar
-
     base = WorkCalendar([], [])
     changed = WorkCalendar([OfficialDay(date(2027, 2, d), False) for d in (22, 23, 25)], [])
     assert service.changed_ranges(base, changed, [2027]) == [

@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from ipcase.deadlines import jobs
+from ipcase.deadlines.forms import MAX_LENGTH
 
 
 @pytest.fixture
@@ -75,8 +76,6 @@ def test_calc_deadline_refuses_bad_input(cli, args):
 
 def test_calc_deadline_caps_are_the_web_calculators(cli):
     """The longest lengths accepted are those of the web calculator (forms.MAX_LENGTH)."""
-    from ipcase.deadlines.forms import MAX_LENGTH
-
     for unit, limit in MAX_LENGTH.items():
         option = f"--{unit.value.replace('_', '-')}"
         start = "2026-09-30 10:00" if unit == "hours" else "2026-09-30"

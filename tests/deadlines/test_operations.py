@@ -4,15 +4,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
+from ipcase.channels.adjudication.workflow import WORKFLOW
+from ipcase.channels.workflow import take
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.deadlines import operations as ops
 from ipcase.deadlines.jobs import sweep
 from ipcase.deadlines.models import Deadline, DeadlineEvent, DeadlineState, ExclusionKind, Notification
 from ipcase.deadlines.service import sync_calendar
+from ipcase.deadlines.triggers import record_event, record_service_event
+from tests.cases.helpers import make_client_as
 
 CN = timedelta(hours=8)
 
@@ -169,9 +174,6 @@ def _panel(case, users):
 
 
 def test_docketing_step_meets_and_starts_periods(case, users, frozen_now):
-    from ipcase.channels.adjudication.workflow import WORKFLOW
-    from ipcase.channels.workflow import take
-
     frozen_now(at_cn(2026, 10, 20))
     _panel(case, users)
     take(WORKFLOW, case, "docket", actor=users["examiner"], at=at_cn(2026, 10, 12, 15))
@@ -182,8 +184,6 @@ def test_docketing_step_meets_and_starts_periods(case, users, frozen_now):
 
 
 def test_service_abroad_starts_the_30_day_defence(case, users, frozen_now):
-    from ipcase.deadlines.triggers import record_service_event
-
     respondent = case.respondents[0]
     respondent.has_domestic_domicile = False
     frozen_now(at_cn(2026, 11, 3))
@@ -195,10 +195,6 @@ def test_service_abroad_starts_the_30_day_defence(case, users, frozen_now):
 
 
 def test_event_refused_for_other_channel_owned_or_out_of_time(case, users, frozen_now):
-    from flask_babel import force_locale
-
-    from ipcase.deadlines.triggers import record_event, record_service_event
-
     frozen_now(at_cn(2026, 10, 20))
     with force_locale("en"), pytest.raises(DomainError, match="does not apply"):
         record_event(case, "agreement_effective", at=at_cn(2026, 10, 12), actor=users["examiner"])
@@ -212,8 +208,6 @@ def test_event_refused_for_other_channel_owned_or_out_of_time(case, users, froze
 
 
 def test_record_event_view_refuses_an_event_a_step_records(app, case, frozen_now):
-    from tests.cases.helpers import make_client_as
-
     frozen_now(at_cn(2026, 10, 20))
     db.session.commit()
     client = make_client_as(app, "examiner")

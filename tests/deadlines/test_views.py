@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
+from flask_login import login_user
 
 from ipcase.cases import operations as case_ops
 from ipcase.cases.enums import Channel, PartyRole
@@ -33,6 +34,8 @@ from ipcase.deadlines.models import (
 )
 from ipcase.deadlines.notify import notify_case_staff
 from ipcase.deadlines.service import sync_calendar
+from ipcase.deadlines.views import case_panel_context
+from ipcase.deadlines.views.blueprint import inject_unread_notifications
 from tests import factories
 
 CN = timedelta(hours=8)
@@ -142,8 +145,6 @@ def test_case_panel_marks_provisional_years(client_as, time_limit):
 
 
 def test_case_panel_context_for_a_party_shows_only_party_periods(case, users, time_limit):
-    from ipcase.deadlines.views import case_panel_context
-
     ops.start_deadline(case, "adj.defence", started_at=at_cn(2026, 11, 23), actor=users["examiner"])
     context = case_panel_context(case, users["party"])
     assert [r.deadline.rule_id for r in context["deadlines"]] == ["adj.defence"]
@@ -403,10 +404,6 @@ def test_notifications_list_and_mark_read(client_as, case, users):
 
 
 def test_unread_count_is_injected_for_logged_in_users_only(app, case, users):
-    from flask_login import login_user
-
-    from ipcase.deadlines.views.blueprint import inject_unread_notifications
-
     notify_case_staff(case, None, "moved", key="test:2", data={"title": "x"})
     with app.test_request_context("/"):
         assert inject_unread_notifications() == {"unread_notifications": 0}

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask_migrate import upgrade
 
 from ipcase.cases.enums import PANEL_ROLES, AssignmentRole, Channel
 from ipcase.cases.models import Case
@@ -62,8 +63,6 @@ class Seeded:
 
 
 def _seed_at(backend: str, tmp_path_factory: pytest.TempPathFactory, label: str, instant: str | None) -> Seeded:
-    from flask_migrate import upgrade
-
     config = database_config(backend, tmp_path_factory, f"demo{label.replace('-', '')}")
     app = make_app(config)
     travel = time_machine.travel(datetime.fromisoformat(instant), tick=False) if instant else None

@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import CaseSource, Channel, PartyKind, PartyRole, RightType
 from ipcase.cases.models import Case, IPRight, Party
+from ipcase.cases.operations import open_case
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.core.identifiers import parse_patent_number
+from ipcase.deadlines.models import Deadline
 from ipcase.demo.large import seed_large
 from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
 from ipcase.organisations.models import Organisation
@@ -21,8 +24,6 @@ from tests.conftest import database_config, drop_database, make_app
 
 
 def _fresh_app(backend: str, tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
     config = database_config(backend, tmp_path_factory, label)
     app = make_app(config)
     with app.app_context():
@@ -91,8 +92,6 @@ def test_demo_covers_the_realistic_variety(demo_db: None) -> None:
 
 
 def test_demo_deadlines_match_the_case_states(demo_db: None) -> None:
-    from ipcase.deadlines.models import Deadline
-
     for deadline in db.session.scalars(sa.select(Deadline)):
         if deadline.case.is_closed and deadline.is_open:
             # only periods the closing step started run on (publication, a party's lawsuit window)
@@ -136,8 +135,6 @@ def test_demo_accounts_cover_every_role() -> None:
 
 
 def test_seed_large_adds_uniquely_numbered_cases_and_keeps_numbering_going(scratch_app: Flask) -> None:
-    from ipcase.cases.operations import open_case
-
     with scratch_app.app_context():
         before = _case_count()
         seconds = seed_large(200, chunk_size=70)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from ipcase.cases.enums import Channel
+from ipcase.cases.models import Case
 from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
 from ipcase.documents.models import IssuedDocument
@@ -46,8 +47,6 @@ def test_concurrent_issue_gives_unique_consecutive_numbers(committed_app):
     def run(index: int) -> None:
         try:
             with committed_app.test_request_context():
-                from ipcase.cases.models import Case
-
                 case = db.session.scalars(sa.select(Case).order_by(Case.id)).all()[index]
                 barrier.wait()
                 for _ in range(EACH):

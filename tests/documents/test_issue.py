@@ -3,7 +3,7 @@ corrections, and the snapshot builders of every kind."""
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -11,11 +11,13 @@ from flask_babel import force_locale
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import TimelineEntry
+from ipcase.cases.registry import all_channels
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
-from ipcase.documents.models import DocumentChanged, IssuedDocument
-from ipcase.documents.registry import KINDS, get_kind
+from ipcase.documents import render
+from ipcase.documents.models import DocumentChanged, IssuedDocument, ServiceMethod
+from ipcase.documents.registry import BY_KEY, KINDS, get_kind
 from ipcase.documents.snapshots import build_snapshot, cite
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
 
@@ -125,10 +127,6 @@ def test_postgresql_trigger_refuses_sql_updates(app, backend, case, frozen_now):
 
 
 def test_adding_service_does_not_count_as_a_change(app, case, users, frozen_now):
-    from datetime import date
-
-    from ipcase.documents.models import ServiceMethod
-
     doc = ops.issue_document(case, "docketing_notice", docketing(case), actor=None)
     ops.record_service(
         doc,
@@ -195,8 +193,6 @@ def sample_value(field):
 def test_every_kind_builds_a_plain_snapshot_and_html(app, create_case, users, frozen_now, kind):
     """Every kind: the form's defaults plus filled-in required parts give a JSON snapshot whose
     template renders with the parties and the legal basis (no PDF: that is the slow part)."""
-    from ipcase.documents import render
-
     channel = Channel(sorted(kind.channels)[0])
     c = create_case(channel, actor=users["examiner"])
     form = kind.form(formdata=None, meta={"csrf": False}).prepare(c)
@@ -231,9 +227,6 @@ def test_cite_merges_articles_of_one_instrument():
 
 
 def test_every_document_the_workflows_call_for_is_in_the_catalogue(app):
-    from ipcase.cases.registry import all_channels
-    from ipcase.documents.registry import BY_KEY
-
     named = {
         (str(ch.key), key)
         for ch in all_channels()

@@ -5,6 +5,7 @@ import copy
 import logging
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from ipcase.documents import fonts, render
 from tests.documents.conftest import needs_poppler, pdf_fonts, pdf_text
@@ -240,7 +241,6 @@ def test_compact_font_has_few_glyphs(tmp_path):
     source = render.font_path("serif")
     if source is None or fonts._libs() is None:
         pytest.skip("Noto CJK or HarfBuzz-Subset not installed")
-    from fontTools.ttLib import TTFont
 
     built = fonts.compact_font(source, tmp_path)
     assert built is not None and built.is_file()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
 from ipcase.cases.operations import add_party, assign_staff
 from ipcase.channels.adjudication.workflow import WORKFLOW
-from ipcase.channels.workflow import take
+from ipcase.channels.workflow import _step_party, take
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.operations import meet_deadlines
@@ -154,8 +154,6 @@ def test_each_respondent_gets_its_own_defence_period_abroad_or_not(case, users):
 def test_a_step_that_names_a_party_meets_only_that_party_s_periods(case, users):
     """The engine hands the party a step's details name (``party``, kept as ``party_id`` once
     named on the timeline) to the meeting of its event's periods."""
-    from ipcase.channels.workflow import _step_party
-
     requester = case.requesters[0]
     assert _step_party(case, {"party": requester.id}) is requester
     assert _step_party(case, {"party": requester.name, "party_id": requester.id}) is requester

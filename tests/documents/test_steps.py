@@ -22,8 +22,11 @@ from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.documents import operations as ops
+from ipcase.documents import render
 from ipcase.documents.chinese import chinese_date
 from ipcase.documents.models import IssuedDocument
+from ipcase.documents.registry import get_kind
+from ipcase.documents.snapshots import build_snapshot
 from ipcase.documents.steps import recorded
 from ipcase.documents.wording import chinese_count, numbered_terms, same_terms, strip_enumerator
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
@@ -299,9 +302,6 @@ def test_administrative_mediation_at_the_office_speaks_as_the_office_under_order
 def test_cancellation_notice_basis_and_ground_follow_the_type_and_the_step(
     app, create_case, users, mediation_type, expected, absent
 ):
-    from ipcase.documents.registry import get_kind
-    from ipcase.documents.snapshots import build_snapshot
-
     c = create_case(
         Channel.mediation,
         organisation="cdmed",
@@ -386,8 +386,6 @@ def test_confirmation_application_names_the_court_of_the_step(centre_case, users
 
 def test_a_stored_snapshot_without_the_new_parts_still_renders(app):
     """Documents issued before: no ``me``, no ``validity``, terms as typed."""
-    from ipcase.documents import render
-
     snap = {
         "title": "行政禁令决定书",
         "office": {"name": "成都市知识产权局"},
@@ -445,10 +443,6 @@ def test_prepare_page_before_the_decision_step_says_which_step_comes_first(app, 
 def test_every_numbered_list_is_numbered_once(app, case):
     """The same rule for the deficiencies, the decision's orders and the measures: the
     document's 一、二、 replace the user's own numbers."""
-    from ipcase.documents import render
-    from ipcase.documents.registry import get_kind
-    from ipcase.documents.snapshots import build_snapshot
-
     fields = {"addressee": case.requesters[0].id, "defects": "1. 缺少证据目录\n（2）缺少签章", "cure_by": "2026-12-09"}
     snap = build_snapshot(case, get_kind("deficiency_notice"), fields, issued_on=date(2026, 11, 24))
     out = render.render_html("deficiency_notice", snap)

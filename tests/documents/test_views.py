@@ -3,7 +3,7 @@ service, batches, the public verification page and the renderer's status page.""
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +12,8 @@ from flask import Flask
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
+from ipcase.channels.adjudication.workflow import WORKFLOW
+from ipcase.channels.workflow import take
 from ipcase.core.extensions import db, limiter
 from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
@@ -322,11 +324,6 @@ def test_mediator_not_on_the_office_cannot_issue(client_as, case, users, frozen_
 
 
 def test_the_notice_is_prefilled_from_the_step_that_called_for_it(client_as, case, users, text, frozen_now):
-    from datetime import datetime
-
-    from ipcase.channels.adjudication.workflow import WORKFLOW
-    from ipcase.channels.workflow import take
-
     case.state = "evidence"
     details = {
         "hearing_at": datetime(2026, 12, 3, 9, 30),

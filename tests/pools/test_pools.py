@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from ipcase.auth.models import Role, User
 from ipcase.cases import operations as case_ops
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.models import Assignment, Case, IPRight, TimelineEntry
@@ -350,8 +351,6 @@ def test_the_list_filters(app, users, client_as, text):
 
 
 def test_candidates_match_the_field_and_show_findings(case, users, client_as, text):
-    from ipcase.auth.models import Role, User
-
     right = case.rights[0]
     case_ops.update_right(
         right,

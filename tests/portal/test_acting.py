@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ipcase.cases.evidence import EvidenceItem
 from ipcase.cases.models import TimelineEntry
+from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.portal.models import PortalRequest, RequestKind
 from tests.cases.helpers import commit
@@ -94,8 +95,6 @@ def test_what_a_party_may_not_send_is_refused_and_changes_nothing(client_as, tex
     case, codes = case_with_codes
     case.state = state
     if state.startswith("closed"):
-        from ipcase.core import clock
-
         case.closed_at = clock.now()
     commit()
     client = _as(client_as, case, codes[who])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import base64_decode
 
 from ipcase.cases.enums import CaseSource, Channel, PartyRole
 from ipcase.cases.evidence import EvidenceItem
@@ -14,6 +15,7 @@ from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline
 from ipcase.portal.access import check_code
 from ipcase.portal.models import PortalAccess, PortalDraft
+from tests import factories
 from tests.portal.helpers import PDF, PNG, REQUESTER, RESPONDENT, enter, file_online, step_data, submit, walk_steps
 
 CODE = re.compile(r'id="access-code">([0-9A-Z-]+)<')
@@ -81,7 +83,6 @@ def test_the_code_is_shown_once_and_never_in_a_redirect_or_cookie(client_as, tex
     assert response.headers["Cache-Control"] == "no-store"
     cookie = client.get_cookie("session")
     assert cookie is not None
-    from itsdangerous import base64_decode
 
     payload = cookie.value.split(".")[0].lstrip(".")
     assert code not in str(base64_decode(payload + "=="))
@@ -229,8 +230,6 @@ def test_nothing_is_filed_without_the_confirmation(client_as, text):
 
 
 def test_an_office_that_does_not_take_the_channel_is_refused(client_as, text):
-    from tests import factories
-
     client = client_as()
     response = client.post("/portal/file/adjudication/office", data={"organisation_id": str(factories.org("cdmed").id)})
     assert response.status_code == 422

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ipcase.cases.enums import Channel
 from ipcase.cases.models import Case, TimelineEntry
+from ipcase.cases.registry import get_channel
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
@@ -60,8 +61,6 @@ def _entry(online):
 
 
 def test_every_request_kind_maps_to_a_step_of_its_channel():
-    from ipcase.cases.registry import get_channel
-
     for (channel, kind), action in REQUEST_STEPS.items():
         assert action in get_channel(channel).workflow.by_action, (channel, kind)
     assert {k for _c, k in REQUEST_STEPS} == set(RequestKind)

@@ -10,14 +10,17 @@ from flask_babel import force_locale
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
 from ipcase.cases.registry import all_channels, get_channel
+from ipcase.cases.timeline import enum_ref, record
+from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.referrals import report_suspected_crime
 from ipcase.channels.workflow import take
 from ipcase.deadlines.models import ExclusionKind
 from ipcase.deadlines.operations import start_exclusion
 from ipcase.deadlines.rules import RULES
 from ipcase.portal import status as public
+from ipcase.portal.operations import issue_access_code
 from ipcase.portal.queries import public_events
-from tests.cases.helpers import commit
+from tests.cases.helpers import commit, make_client_as
 from tests.portal.helpers import enter
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -147,9 +150,6 @@ def test_paused_periods_and_why(client_as, text, case_with_codes, users, frozen_
 def _step(case, action, before, after, *, reason="", details=None, public=True):
     """A workflow step's timeline entry exactly as the engine records it (the adjudication
     steps' own forms are another feature's: the portal only reads what they leave behind)."""
-    from ipcase.cases.timeline import enum_ref, record
-    from ipcase.channels.adjudication.states import AdjudicationState as S
-
     case.state = after
     data = {
         "action": {"step": action, "channel": "adjudication"},
@@ -248,7 +248,6 @@ def test_correction_reasons_are_shown_to_the_requester(client_as, text, case_wit
 
 def test_status_page_in_chinese(app, text, case_with_codes):
     case, codes = case_with_codes
-    from tests.cases.helpers import make_client_as
 
     client = make_client_as(app, None, lang=None)
     enter(client, case.number, codes["requester"])
@@ -264,8 +263,6 @@ def test_status_without_access_goes_to_the_code_page(client_as):
 
 
 def test_a_revoked_code_ends_the_session(client_as, case_with_codes, users):
-    from ipcase.portal.operations import issue_access_code
-
     case, codes = case_with_codes
     client = client_as()
     enter(client, case.number, codes["requester"])

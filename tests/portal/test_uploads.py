@@ -1,6 +1,8 @@
 """Evidence files from the public: the type is read from the content, sizes and counts are
 capped, and a refused file changes nothing and says why (never a 500)."""
 
+import hashlib
+
 import pytest
 import sqlalchemy as sa
 
@@ -107,8 +109,6 @@ def test_a_file_name_cannot_reach_outside_or_inject_markup(reviewed, text):
 
 
 def test_files_are_hashed(reviewed):
-    import hashlib
-
     submit(reviewed, files={"file-0": (PDF, "a.pdf")})
     item = db.session.scalars(sa.select(EvidenceItem)).first()
     assert item.sha256 == hashlib.sha256(PDF).hexdigest()
