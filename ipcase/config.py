@@ -81,6 +81,16 @@ class Defaults:
     SMTP_USER: str | None = None
     SMTP_PASSWORD: str | None = None
     MAIL_FROM = "ipcase@localhost"
+    #: the outbox (issue 15): a message that fails is tried again after OUTBOX_RETRY_SECONDS, doubling
+    #: each time up to OUTBOX_MAX_RETRY_SECONDS, and parked for an administrator after OUTBOX_MAX_ATTEMPTS;
+    #: a worker holds the messages it claimed for OUTBOX_LEASE_SECONDS (then another may take them)
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RETRY_SECONDS = 60
+    OUTBOX_MAX_RETRY_SECONDS = 6 * 3600
+    OUTBOX_LEASE_SECONDS = 300
+    #: dotted path ("package.module:Class" or "package.module.Class") of the SMS provider, an object
+    #: with ``send(to, body)``; None: the default provider, which only logs the message
+    SMS_PROVIDER: str | None = None
     #: public portal (issue 6): evidence uploads (PDF, JPEG, PNG, type read from the content)
     PORTAL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     PORTAL_UPLOAD_MAX_FILES = 10
