@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
@@ -22,6 +23,8 @@ from ipcase.channels.workflow import available, take, why_not
 from ipcase.core import clock
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
+from ipcase.credit.models import CreditEventKind
+from ipcase.credit.operations import history_of_case, record_event
 from ipcase.deadlines.models import Deadline, DeadlineState, ExcludedPeriod, ExclusionKind
 from ipcase.deadlines.operations import start_deadline, start_exclusion
 from ipcase.deadlines.triggers import fire
@@ -510,9 +513,6 @@ def test_the_transferred_state_is_closed_and_labelled():
 
 
 def _decided_with_finding(case, users):
-    from ipcase.credit.models import CreditEventKind
-    from ipcase.credit.operations import record_event
-
     put(case, S.published)
     case.outcome = DecisionOutcome.infringement_found
     for party in case.respondents:
@@ -533,8 +533,6 @@ def _revoke(case, users, **changes):
 
 
 def test_a_revoked_decision_no_longer_counts_against_the_respondent(case, users):
-    from ipcase.credit.operations import history_of_case
-
     _decided_with_finding(case, users)
     _revoke(case, users)
     assert case.state == S.decision_revoked and case.closed_at is not None
@@ -543,8 +541,6 @@ def test_a_revoked_decision_no_longer_counts_against_the_respondent(case, users)
 
 
 def test_a_changed_decision_keeps_its_finding(case, users):
-    from ipcase.credit.operations import history_of_case
-
     _decided_with_finding(case, users)
     _revoke(case, users, effect="changed")
     assert case.state == S.decision_revoked
@@ -559,8 +555,6 @@ def test_a_changed_decision_keeps_its_finding(case, users):
     ],
 )
 def test_revocation_needs_an_invalidation_final_after_the_decision(case, users, final_on, message):
-    from flask_babel import force_locale
-
     _decided_with_finding(case, users)
     with pytest.raises(DomainError) as info, force_locale("en"):
         _revoke(case, users, final_on=final_on())

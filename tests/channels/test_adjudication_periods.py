@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 
 from ipcase.cases.enums import AssignmentRole, Channel, PartyRole
@@ -16,6 +17,7 @@ from ipcase.cases.models import TimelineEntry
 from ipcase.cases.operations import assign_staff
 from ipcase.cases.timeline import record, render_entry
 from ipcase.channels.adjudication import forms as f
+from ipcase.channels.adjudication.states import REFUSAL_LAWSUIT_DAYS
 from ipcase.channels.adjudication.states import AdjudicationState as S
 from ipcase.channels.adjudication.workflow import WORKFLOW
 from ipcase.channels.forms import detail_names
@@ -25,6 +27,11 @@ from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, DeadlineState
 from ipcase.deadlines.rules import RULES, get_rule
+from ipcase.documents import forms as docs
+from ipcase.documents.chinese import chinese_number as cn_number
+from ipcase.documents.registry import get_kind
+from ipcase.documents.render import render_html
+from ipcase.documents.snapshots import build_snapshot
 from tests import factories
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in China
@@ -297,8 +304,6 @@ def test_an_old_decision_with_an_amount_still_reads(case, users):
 
 
 def _form(cls, case):
-    from flask import current_app
-
     with current_app.test_request_context():
         form = cls(meta={"csrf": False})
         form.prepare(case)
@@ -306,13 +311,6 @@ def _form(cls, case):
 
 
 def test_the_refusal_notice_prints_the_remedy_the_rules_give(case, users):
-    from ipcase.channels.adjudication.states import REFUSAL_LAWSUIT_DAYS
-    from ipcase.documents import forms as docs
-    from ipcase.documents.chinese import chinese_number as cn_number
-    from ipcase.documents.registry import get_kind
-    from ipcase.documents.render import render_html
-    from ipcase.documents.snapshots import build_snapshot
-
     go(case, users, "refuse_docketing", ground="in_court")
     fields = _form(docs.RefusalForm, case) | {"reasons": "已起诉"}
     assert fields["grounds"] == ["in_court"]  # the step's ground
@@ -323,8 +321,6 @@ def test_the_refusal_notice_prints_the_remedy_the_rules_give(case, users):
 
 
 def test_the_suspension_and_deficiency_notices_start_from_their_steps(case, users):
-    from ipcase.documents import forms as docs
-
     go(case, users, "request_correction", cure_by=date(2026, 12, 9))
     assert _form(docs.DeficiencyForm, case)["cure_by"] == "2026-12-09"
     go(case, users, "cure")
