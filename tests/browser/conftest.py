@@ -16,9 +16,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from ipcase.cases.enums import Channel
 from ipcase.core import clock
+from ipcase.core.extensions import db
+from ipcase.core.identifiers import patent_check_char
+from ipcase.deadlines.service import sync_calendar
 from tests import factories
 from tests.conftest import database_config, drop_database, make_app
 
@@ -48,13 +53,6 @@ class Seeded:
 @pytest.fixture(scope="session")
 def live_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The browser tests' own app, on an empty database migrated and seeded here."""
-    from flask_migrate import upgrade
-
-    from ipcase.cases.enums import Channel
-    from ipcase.core.extensions import db
-    from ipcase.core.identifiers import patent_check_char
-    from ipcase.deadlines.service import sync_calendar
-
     config = database_config(backend, tmp_path_factory, "browser")
     app = make_app(config, WTF_CSRF_ENABLED=True)
     seeded = Seeded()

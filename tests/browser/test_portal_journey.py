@@ -21,6 +21,8 @@ from ipcase.cases.models import Case
 from ipcase.cases.operations import assign_staff
 from ipcase.core import clock
 from ipcase.core.extensions import db
+from ipcase.core.identifiers import patent_check_char
+from ipcase.documents.models import IssuedDocument
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, Problems
 from tests.browser.helpers import log_in_in_english, step_form
@@ -33,8 +35,6 @@ RESPONDENT = "四川网上被请求贸易有限公司"
 
 
 def _patent() -> str:
-    from ipcase.core.identifiers import patent_check_char
-
     digits = "201920004001"
     return f"ZL{digits}.{patent_check_char(digits)}"
 
@@ -211,8 +211,6 @@ def test_file_online_docket_and_follow_the_case(
     content = Path(download.value.path()).read_bytes()
     assert content.startswith(b"%PDF-")
     with live_app.app_context():
-        from ipcase.documents.models import IssuedDocument
-
         issued = db.session.scalars(
             sa.select(IssuedDocument).where(
                 IssuedDocument.case_id == case_id, IssuedDocument.kind == "docketing_notice"

@@ -17,6 +17,7 @@ from flask_babel import gettext
 from playwright.sync_api import Locator, Page, expect
 
 from ipcase.cases.models import Case
+from ipcase.cases.validation import patent_number_error
 from ipcase.core import clock
 from ipcase.core.extensions import db
 from ipcase.core.identifiers import InvalidIdentifier
@@ -202,8 +203,6 @@ def test_examiner_opens_a_case_and_finds_it_again(
 
 
 def test_invalid_patent_number_is_refused_on_the_form(page: Page, live_app: Flask, page_problems: Problems) -> None:
-    from ipcase.cases.validation import patent_number_error
-
     respondent = "成都错号家具有限公司"
     wrong = "2017 1 0601862.4"  # the check digit should be 3
     year = clock.to_local(clock.now()).year
