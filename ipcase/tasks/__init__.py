@@ -1,0 +1,2 @@
+"""Background work on the job queue (Huey): the queue (``queue``), the periodic tasks
+(``periodic``) and the consumer (``worker``)."""
