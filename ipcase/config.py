@@ -124,6 +124,13 @@ class Defaults:
     DOCUMENT_VERIFY_RATE_LIMIT = "10 per minute;60 per hour"
     #: the most cases one batch may issue a notice for
     DOCUMENT_BATCH_MAX = 200
+    #: operations (issue 15): /metrics is served to a request bearing this token
+    #: (``Authorization: Bearer …``) or from an address or network in METRICS_ALLOW (a list, or
+    #: comma-separated in IPCASE_METRICS_ALLOW; empty: token only)
+    METRICS_TOKEN: str | None = None
+    METRICS_ALLOW: str | list[str] = "127.0.0.1,::1"
+    #: the app's log lines on standard error: "text" or "json" (one JSON object a line)
+    LOG_FORMAT = "text"
 
 
 def normalise_database_url(url: str) -> str:

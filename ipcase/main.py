@@ -1,4 +1,5 @@
-"""Site-wide pages: home, language switch, health check."""
+"""Site-wide pages: home, language switch, liveness (``/health``), readiness (``/ready``) and metrics
+(``/metrics``, issue 15)."""
 
 from typing import Any
 
@@ -10,6 +11,8 @@ from wtforms.validators import AnyOf
 
 from ipcase.core.forms import opts
 from ipcase.core.http import is_safe_next
+from ipcase.ops import readiness
+from ipcase.ops.metrics import serve as serve_metrics
 
 bp = Blueprint("main", __name__)
 
@@ -37,7 +40,25 @@ def set_language() -> Any:
 
 @bp.get("/health")
 def health() -> Any:
+    """Liveness: the process answers. Cheap, touches nothing (no database)."""
     return jsonify(status="ok")
+
+
+@bp.get("/ready")
+def ready() -> Any:
+    """Readiness: 200 when the database, the queue's storage and the instance folder answer; 503
+    naming the checks that failed (their errors go to the log, never into the answer)."""
+    checks = readiness.run_checks()
+    failed = [name for name, result in checks.items() if result != "ok"]
+    if failed:
+        return jsonify(status="unavailable", failed=failed, checks=checks), 503
+    return jsonify(status="ok", checks=checks)
+
+
+@bp.get("/metrics")
+def metrics() -> Any:
+    """Prometheus metrics, for a scraper holding METRICS_TOKEN or at an address in METRICS_ALLOW."""
+    return serve_metrics()
 
 
 @bp.app_context_processor

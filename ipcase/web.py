@@ -34,6 +34,8 @@ from ipcase.documents.render import log_subsetter
 from ipcase.documents.views import bp as documents_bp
 from ipcase.main import bp as main_bp
 from ipcase.office import case_page  # noqa: F401  (the case page's routes go on the cases blueprint)
+from ipcase.ops.logs import configure_logging
+from ipcase.ops.metrics import configure_metrics
 from ipcase.pools.views import bp as pools_bp
 from ipcase.portal.views import bp as portal_bp
 
@@ -62,6 +64,8 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", 
 )
 #: the public check of an official document's authenticity (issue 5)
 PUBLIC_ENDPOINTS |= frozenset({"documents.verify"})
+#: readiness and metrics (issue 15): no session; /metrics checks its token or address itself
+PUBLIC_ENDPOINTS |= frozenset({"main.ready", "main.metrics"})
 
 CSP = {
     "default-src": "'self'",
@@ -103,6 +107,8 @@ def configure_extensions(app: Flask) -> None:
 
     user_logged_in.connect(stamp_session_version, app)
     user_logged_out.connect(end_sessions_on_logout, app)
+    configure_logging(app)  # first: the request id is given before any other before_request runs
+    configure_metrics(app)
 
 
 def stamp_session_version(_app: Flask, user: Any, **_: Any) -> None:
