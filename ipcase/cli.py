@@ -1,9 +1,11 @@
 """``flask --app wsgi ipcase …`` commands."""
 
+import logging
 import sys
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ipcase.auth.models import Role
@@ -14,6 +16,7 @@ from ipcase.deadlines import cli as deadlines_cli
 from ipcase.demo.large import seed_large
 from ipcase.demo.seed import DEMO_ACCOUNTS, seed_demo
 from ipcase.organisations.models import Organisation
+from ipcase.tasks.worker import WORKER_TYPES, run_worker
 
 
 @click.group("ipcase")
@@ -79,6 +82,18 @@ def seed_large_command(count: int) -> None:
     """Fill the database with COUNT synthetic cases for benchmarks (bulk inserts)."""
     seconds = seed_large(count)
     click.secho(f"Inserted {count} cases in {seconds:.1f} s.", fg="green")
+
+
+@ipcase_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Tasks run at once.")
+@click.option("--worker-type", type=click.Choice(WORKER_TYPES), default="thread", show_default=True)
+@click.option("--no-periodic", is_flag=True, help="Do not enqueue the periodic tasks (another worker does).")
+@with_appcontext
+def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
+    """Run the job queue's consumer (ipcase.tasks) until Ctrl-C or SIGTERM."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(current_app._get_current_object(), workers, worker_type, periodic=not no_periodic)
 
 
 deadlines_cli.register(ipcase_cli)

@@ -1,9 +1,8 @@
-"""Gunicorn settings for the embedded set-up: ``gunicorn -c python:ipcase.gunicorn_conf wsgi:app``.
+"""Gunicorn settings: ``gunicorn -c python:ipcase.gunicorn_conf wsgi:app``.
 
-Each worker starts the deadline sweeper once it has loaded the app. Several workers sweeping is
-harmless: the sweep claims rows atomically and notifications are unique (see deadlines/jobs.py).
-In production, run ``flask --app wsgi ipcase sweep`` from cron or a systemd timer instead and set
-``IPCASE_SWEEP_INTERVAL=0``.
+The web workers serve requests only: background work (the deadline sweep, the outbox, batches)
+runs in the job queue's worker, ``flask --app wsgi ipcase worker`` (``ipcase.tasks``), which
+``bash .ci/setup.sh serve`` starts next to gunicorn; cron may still run ``flask ipcase sweep``.
 
 Before forking, the master tells the app how many workers it runs (``IPCASE_WORKERS``): a
 production instance with more than one refuses rate limits kept in memory (each worker would
@@ -15,9 +14,3 @@ from typing import Any
 
 def on_starting(server: Any) -> None:
     os.environ["IPCASE_WORKERS"] = str(server.cfg.workers)
-
-
-def post_worker_init(worker: Any) -> None:
-    from ipcase.deadlines.jobs import start_embedded_sweeper  # noqa: PLC0415  this file is read by gunicorn's master before any app; the sweeper (and the models) load in each worker
-
-    start_embedded_sweeper(worker.wsgi)

@@ -12,7 +12,7 @@ or the one a consumer is bound to):
   nothing is stored (Huey's immediate mode on its in-memory storage). A test that starts a real
   consumer binds the queue to an app with ``QUEUE_IMMEDIATE=False`` (:func:`bound`).
 
-Writing a task (in a module the worker imports, see ``ipcase.tasks.worker``)::
+Writing a task::
 
     from ipcase.tasks.queue import app_task, enqueue
 
@@ -25,16 +25,21 @@ Writing a task (in a module the worker imports, see ``ipcase.tasks.worker``)::
     enqueue_in(60, render_batch, batch.id)    # not before 60 seconds from now
 
 An ``app_task`` runs inside the current app context when there is one (immediate mode), else inside
-the context of the app the consumer is bound to, or of ``create_app()`` built once per worker process.
+the context of the app the consumer is bound to: ``flask --app wsgi ipcase worker`` binds the app
+``create_app()`` built once for the worker process (its forked workers, with ``--worker-type
+process``, inherit it). A task must be defined in a module the app imports, so the worker knows it.
 Its session is rolled back and removed after it when it pushed the context itself. When it raises
-and no retry is left, the failure is logged with its error (:func:`record_failure`) before Huey
-stores the error result: a task is never dropped silently. ``@app_periodic_task(crontab(...))`` is the same for
-periodic tasks (see ``ipcase.tasks.periodic``).
+and no retry is left, the failure is logged and recorded in ``job_failures`` with its arguments,
+error and traceback (:func:`record_failure`, ``ipcase.tasks.models``) before Huey stores the error
+result: a task is never dropped silently. ``task.call_local(...)`` runs one now, in this thread,
+without the queue (its exception reaches the caller; nothing is recorded).
+``@app_periodic_task(crontab(...))`` is the same for periodic tasks (see ``ipcase.tasks.periodic``).
 """
 
 import functools
 import logging
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -47,8 +52,8 @@ from huey import Huey
 from huey.api import Result, TaskWrapper
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from ipcase import create_app
 from ipcase.core.extensions import db
+from ipcase.tasks.models import TEXT_MAX, JobFailure
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ class AppHuey(Huey):
     """Huey whose storage (and immediate mode) is the app's in use, one storage object per setting.
 
     Huey reads ``storage`` and ``_immediate`` as attributes; here they are properties resolved from
-    the bound app, else the current app, else the worker process's app (:func:`worker_app`)."""
+    the bound app (a consumer's, :meth:`bind`), else the current app."""
 
     def __init__(self, name: str) -> None:
         self._storages: dict[tuple[str, str], Any] = {}
@@ -114,7 +119,7 @@ class AppHuey(Huey):
             return self._bound
         if has_app_context():
             return current_app._get_current_object()  # type: ignore[attr-defined]
-        return worker_app()
+        raise NoApp("the job queue follows an app: use it inside an app context, or bind one (bound(app))")
 
     def settings(self) -> tuple[str, str]:
         return queue_settings(self.app())
@@ -145,19 +150,9 @@ def _make_storage(name: str, kind: str, where: str) -> Any:
 
 huey = AppHuey("ipcase")
 
-_worker_app: Flask | None = None
-_worker_app_lock = threading.Lock()
 
-
-def worker_app() -> Flask:
-    """The app tasks run in when the queue is used outside any app context: ``create_app()``,
-    built once per process (the worker command binds its own app instead)."""
-    global _worker_app
-    if _worker_app is None:
-        with _worker_app_lock:
-            if _worker_app is None:
-                _worker_app = create_app()
-    return _worker_app
+class NoApp(RuntimeError):
+    """The queue used outside any app context with no app bound."""
 
 
 @contextmanager
@@ -171,26 +166,49 @@ def bound(app: Flask) -> Iterator[AppHuey]:
         huey.bind(previous)
 
 
-def record_failure(task: Any, exc: BaseException) -> None:
-    """A task that failed for good (no retry left): logged with its error and arguments."""
-    log.error("task %s (%s) failed for good, args %r: %r", task.name, task.id, task.data, exc)
+def record_failure(task: Any, exc: BaseException, *, own_transaction: bool) -> None:
+    """A task that failed for good (no retry left): logged, and a ``job_failures`` row
+    (``ipcase.tasks.models``). In the task's own context the row is committed; inline in a caller's
+    context (immediate mode) it is written in a savepoint of the caller's transaction. Called
+    inside the ``except`` block (the traceback is the current one); never raises."""
+    name = huey._registry.task_to_string(type(task))  # module.function, as the queue knows it
+    log.error("task %s (%s) failed for good, args %r: %r", name, task.id, task.data, exc)
+    row = JobFailure(
+        task_name=name[:200],
+        task_id=str(task.id)[:64],
+        arguments=repr(task.data)[:TEXT_MAX],
+        error=f"{type(exc).__name__}: {exc}"[:TEXT_MAX],
+        traceback=traceback.format_exc()[-TEXT_MAX:],
+        attempts=(getattr(task, "default_retries", 0) or 0) + 1,
+    )
+    try:
+        if own_transaction:
+            db.session.add(row)
+            db.session.commit()
+        else:
+            with db.session.begin_nested():
+                db.session.add(row)
+    except Exception:
+        if own_transaction:
+            db.session.rollback()
+        log.exception("could not record the failure of task %s (%s)", name, task.id)
 
 
-def _run_in_app(fn: Callable[..., Any], task: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _run_in_app(fn: Callable[..., Any], task: Any | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if has_app_context():
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            if not task.retries:
-                record_failure(task, exc)
+            if task is not None and not task.retries:
+                record_failure(task, exc, own_transaction=False)
             raise
     with huey.app().app_context():
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
             db.session.rollback()
-            if not task.retries:
-                record_failure(task, exc)
+            if task is not None and not task.retries:
+                record_failure(task, exc, own_transaction=True)
             raise
         finally:
             db.session.remove()
@@ -198,7 +216,7 @@ def _run_in_app(fn: Callable[..., Any], task: Any, args: tuple[Any, ...], kwargs
 
 def _app_wrapper(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
-    def run(*args: Any, task: Any, **kwargs: Any) -> Any:
+    def run(*args: Any, task: Any = None, **kwargs: Any) -> Any:
         return _run_in_app(fn, task, args, kwargs)
 
     return run

@@ -14,10 +14,12 @@ from typing import Any
 from flask import Flask
 from huey.consumer import Consumer
 
+from ipcase.core.extensions import db
 from ipcase.tasks import periodic as _periodic  # noqa: F401  registers the periodic tasks with the queue
 from ipcase.tasks.queue import huey
 
-WORKER_TYPES = ("thread", "process", "greenlet")
+#: threads (the default: tasks wait on the database and SMTP) or processes (CPU-bound work: rendering)
+WORKER_TYPES = ("thread", "process")
 
 
 class EmbeddedConsumer(Consumer):
@@ -45,6 +47,10 @@ def consumer_options(workers: int, worker_type: str, periodic: bool) -> dict[str
 def run_worker(app: Flask, workers: int = 1, worker_type: str = "thread", periodic: bool = True) -> None:
     """Run the consumer on ``app``'s queue until SIGINT (graceful) or SIGTERM (now)."""
     huey.bind(app)
+    if worker_type == "process":
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()  # forked workers open their own connections, never the parent's
     try:
         Consumer(huey, **consumer_options(workers, worker_type, periodic)).run()
     finally:

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 import redis
+import sqlalchemy as sa
 from flask import Flask, current_app
 
+from ipcase.core.extensions import db
+from ipcase.tasks.models import JobFailure, failure_count, recent_failures
 from ipcase.tasks.queue import app_task, bound, enqueue, huey, queue_settings
 from ipcase.tasks.worker import start_consumer
-from tests.conftest import REDIS_URL, claim_redis_database
+from tests.conftest import REDIS_URL, claim_redis_database, make_app
 
 #: how long a test waits for a consumer to run a task
 TIMEOUT = 20
@@ -146,17 +149,53 @@ def test_a_task_enqueued_runs_in_a_real_consumer_on_redis(tmp_path):
         huey.bind(None)
 
 
-def test_a_task_that_raises_is_retried_then_recorded_as_failed(consumer_app, caplog):
-    with consumer_app.app_context():
+@pytest.fixture
+def db_consumer_app(tmp_path) -> Iterator[Flask]:
+    """An app on its own SQLite database (schema created) and queue file, for a consumer's tasks."""
+    app = make_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/ipcase.sqlite"},
+        QUEUE_IMMEDIATE=False,
+        QUEUE_URL=f"sqlite:///{tmp_path}/queue.sqlite",
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    huey.bind(None)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_task_that_raises_is_retried_then_recorded_as_failed(db_consumer_app, caplog):
+    app = db_consumer_app
+    with app.app_context():
         result = enqueue(always_fails, "fails")
-    consumer = start_consumer(consumer_app, workers=1)
+    consumer = start_consumer(app, workers=1)
     try:
         with caplog.at_level(logging.ERROR, logger="ipcase.tasks.queue"):
             assert wait_for(lambda: "failed for good" in caplog.text)
-        with consumer_app.app_context(), pytest.raises(Exception, match="boom fails"):
+        with app.app_context(), pytest.raises(Exception, match="boom fails"):
             result.get(blocking=True, timeout=TIMEOUT)
     finally:
         consumer.stop(graceful=True)
     assert SEEN.pop("fails") == ["attempt"] * 3  # the first run and two retries
     assert caplog.text.count("failed for good") == 1
     assert "RuntimeError('boom fails')" in caplog.text
+    with app.app_context():
+        (failure,) = db.session.scalars(sa.select(JobFailure)).all()
+        assert failure.task_name == "tests.tasks.test_queue.always_fails"
+        assert failure.error == "RuntimeError: boom fails"
+        assert "raise RuntimeError" in failure.traceback
+        assert failure.arguments == "(('fails',), {})"
+        assert failure.attempts == 3
+        assert failure_count() == 1
+
+
+def test_inline_a_task_that_keeps_failing_is_recorded_in_the_callers_transaction(app):
+    result = enqueue(always_fails, "inline-fails")
+    assert SEEN.pop("inline-fails") == ["attempt"] * 3
+    with pytest.raises(Exception, match="boom inline-fails"):
+        result.get()
+    (failure,) = recent_failures()
+    assert failure.task_name == "tests.tasks.test_queue.always_fails"
+    assert failure.error == "RuntimeError: boom inline-fails"
