@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask, abort, flash, g, has_request_context, redirect, render_template, request, session, url_for
 from flask.json.tag import JSONTag
 from flask_babel import format_date, format_datetime, get_locale
@@ -35,9 +36,12 @@ from ipcase.documents.views import bp as documents_bp
 from ipcase.main import bp as main_bp
 from ipcase.office import case_page  # noqa: F401  (the case page's routes go on the cases blueprint)
 from ipcase.ops.logs import configure_logging
-from ipcase.ops.metrics import configure_metrics
+from ipcase.ops.metrics import configure_metrics, register_gauge
+from ipcase.ops.readiness import register_check
 from ipcase.pools.views import bp as pools_bp
 from ipcase.portal.views import bp as portal_bp
+from ipcase.tasks.models import JobFailure
+from ipcase.tasks.queue import queue_depth
 
 #: endpoints reachable without logging in (default deny: everything else needs a session)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "main.health", "static"}) | frozenset(
@@ -109,6 +113,18 @@ def configure_extensions(app: Flask) -> None:
     user_logged_out.connect(end_sessions_on_logout, app)
     configure_logging(app)  # first: the request id is given before any other before_request runs
     configure_metrics(app)
+    register_queue_operations(app)
+
+
+def register_queue_operations(app: Flask) -> None:
+    """The job queue's storage is a readiness check; its depth and the tasks it gave up on are gauges."""
+    register_check(app, "queue", lambda: queue_depth() >= 0)  # reading the depth reaches the storage
+    register_gauge(app, "ipcase_queue_depth", "Tasks waiting in the job queue", queue_depth)
+    register_gauge(app, "ipcase_job_failures", "Tasks the queue gave up on (job_failures)", count_job_failures)
+
+
+def count_job_failures() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(JobFailure))
 
 
 def stamp_session_version(_app: Flask, user: Any, **_: Any) -> None:

@@ -2,8 +2,9 @@
 
 Request latency per endpoint comes from prometheus-flask-exporter (``ipcase_http_request_duration_seconds``
 labelled by endpoint, method and status). The state of the office is read from the database at
-scrape time, never counted in a worker's memory: deadlines breached and open, and what a higher
-layer registers with :func:`register_gauge` (outbox messages pending and parked, queue depth).
+scrape time, never counted in a worker's memory: deadlines breached and open, outbox messages
+pending and parked, and what a higher layer registers with :func:`register_gauge` (the job
+queue's depth and the tasks it gave up on).
 
 Several gunicorn workers: with ``PROMETHEUS_MULTIPROC_DIR`` set (before the process starts) each
 worker writes its request metrics to that folder and a scrape of any worker reads them all.
@@ -25,6 +26,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_flask_exporter import PrometheusMetrics
 
 from ipcase.core.extensions import db
+from ipcase.core.outbox import OutboxMessage, OutboxStatus
 from ipcase.deadlines.models import Deadline, DeadlineState
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,25 @@ def configure_metrics(app: Flask) -> None:
         "Deadlines running or suspended",
         count_deadlines(DeadlineState.running, DeadlineState.suspended),
     )
+    register_gauge(
+        app, "ipcase_outbox_pending", "Outbox messages waiting to be sent", count_outbox(OutboxStatus.pending)
+    )
+    register_gauge(
+        app, "ipcase_outbox_parked", "Outbox messages given up on (see admin)", count_outbox(OutboxStatus.parked)
+    )
 
 
 def count_deadlines(*states: DeadlineState) -> Callable[[], int]:
     def count() -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Deadline).where(Deadline.state.in_(states)))
+
+    return count
+
+
+def count_outbox(status: OutboxStatus) -> Callable[[], int]:
+    def count() -> int:
+        query = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)
+        return db.session.scalar(query)
 
     return count
 

@@ -36,6 +36,8 @@ def test_metrics_from_the_host_itself(app, client):
     ), text
     assert "ipcase_deadlines_breached " in text
     assert "ipcase_deadlines_open " in text
+    for gauge in ("ipcase_outbox_pending", "ipcase_outbox_parked", "ipcase_queue_depth", "ipcase_job_failures"):
+        assert f"\n{gauge} " in text, gauge
 
 
 def test_metrics_refused_from_elsewhere_without_the_token(app, client, monkeypatch):
