@@ -16,6 +16,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from ipcase import models  # noqa: F401  every model module and the four channels: tables, channel registry
+from ipcase.admin import outbox_views  # noqa: F401  (its routes go on the admin blueprint)
 from ipcase.admin.views import bp as admin_bp
 from ipcase.auth.models import User
 from ipcase.auth.operations import end_sessions

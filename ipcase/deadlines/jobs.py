@@ -5,10 +5,8 @@ Safe to run twice at once: each phase claims its rows with one UPDATE guarded by
 claim), and the notifications it creates are unique per (user, key)."""
 
 import logging
-import smtplib
 import threading
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
-from ipcase.core import clock
+from ipcase.core import clock, outbox
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit, add_working_days
 from ipcase.deadlines.calendar_store import load_calendar
@@ -71,8 +69,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     counts["reminder_notifications"] = (
         _notify_claimed(Deadline.reminder_sent_at == now, "due_soon", "due") if reminded else 0
     )
-    db.session.commit()
     counts["emailed"] = send_pending_emails()
+    db.session.commit()
+    # until the job queue's periodic task delivers the outbox, the sweep does it after its commit
+    counts["delivered"] = outbox.deliver_due()["sent"]
     return counts
 
 
@@ -141,49 +141,38 @@ def _insert_from_select(select: sa.Select[Any]) -> int:
 
 
 def send_pending_emails() -> int:
-    """E-mail notifications not yet e-mailed, when SMTP is configured. Each is claimed before
-    sending, so two sweeps never send the same one."""
-    host = current_app.config.get("SMTP_HOST")
-    if not host:
+    """Queue in the outbox an e-mail for each notification not yet queued, when SMTP is
+    configured, in the caller's transaction (no commit); ``Notification.emailed_at`` is the
+    time it was queued. The outbox key ``notification:<id>`` makes a second sweep's queueing a
+    no-op; delivery (and its retries) is :func:`ipcase.core.outbox.deliver_due`'s."""
+    if not current_app.config.get("SMTP_HOST"):
         return 0
-    pending = db.session.execute(
-        sa.select(Notification.id, User.email)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), User.email != "")
-        .limit(500)
-    ).all()
-    sent = 0
-    for note_id, address in pending:
-        claimed = db.session.execute(
+    queued = 0
+    while True:
+        pending = db.session.execute(
+            sa.select(Notification, User.email)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.emailed_at.is_(None), User.email != "")
+            .order_by(Notification.id)
+            .limit(500)
+        ).all()
+        if not pending:
+            return queued
+        rows = []
+        for note, address in pending:
+            text = notification_text(note)
+            rows.append(
+                outbox.email_row(
+                    f"notification:{note.id}", address, text, text, user_id=note.user_id, case_id=note.case_id
+                )
+            )
+        queued += outbox.queue_rows(rows)
+        db.session.execute(
             sa.update(Notification)
-            .where(Notification.id == note_id, Notification.emailed_at.is_(None))
+            .where(Notification.id.in_([note.id for note, _ in pending]), Notification.emailed_at.is_(None))
             .values(emailed_at=clock.now())
-        ).rowcount
-        db.session.commit()
-        if not claimed:
-            continue
-        note = db.session.get(Notification, note_id)
-        try:
-            _send(address, note)
-            sent += 1
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not e-mail notification %s", note_id)
-    return sent
-
-
-def _send(address: str, note: Notification) -> None:
-    cfg = current_app.config
-    msg = EmailMessage()
-    msg["Subject"] = notification_text(note)
-    msg["From"] = cfg.get("MAIL_FROM", "ipcase@localhost")
-    msg["To"] = address
-    msg.set_content(notification_text(note))
-    with smtplib.SMTP(cfg["SMTP_HOST"], cfg.get("SMTP_PORT", 25), timeout=10) as smtp:
-        if cfg.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if cfg.get("SMTP_USER"):
-            smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD", ""))
-        smtp.send_message(msg)
+            .execution_options(synchronize_session=False)
+        )
 
 
 class Sweeper(threading.Thread):

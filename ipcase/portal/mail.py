@@ -1,19 +1,18 @@
-"""The e-mail receipt of an online filing, sent through the SMTP server of the config (as the
-deadline notifications are, ``ipcase.deadlines.jobs``).
+"""The e-mail receipt of an online filing, queued in the outbox with the filing and sent from there
+through the SMTP server of the config (as the deadline notifications are, ``ipcase.core.outbox``).
 
 The receipt names the case reference, the office and the time of receipt, but never the access
 code: the code is shown once on screen and stored only as a hash, and mail is not a safe place
 for it. A lost code is replaced by the office."""
 
 import logging
-import smtplib
-from email.message import EmailMessage
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from ipcase.cases.models import Case
 from ipcase.core import clock
+from ipcase.core.outbox import InvalidAddress, queue_email
 from ipcase.portal.queries import office_name
 
 log = logging.getLogger(__name__)
@@ -38,24 +37,15 @@ def receipt_text(case: Case) -> str:
 
 
 def send_receipt(address: str, case: Case) -> bool:
-    """Send the receipt; False when no SMTP server is configured or sending failed (the filing
-    stands either way)."""
-    cfg = current_app.config
-    if not cfg.get("SMTP_HOST") or not address:
+    """Queue the receipt in the outbox, in the filing's transaction (key ``receipt:<case id>``,
+    so it is queued once); delivery happens after the request (``ipcase.core.outbox``). False
+    when no SMTP server is configured or the address is not one (the filing stands either way)."""
+    if not current_app.config.get("SMTP_HOST") or not address:
         return False
-    msg = EmailMessage()
-    msg["Subject"] = _("Receipt of your filing %(number)s", number=case.number or "")
-    msg["From"] = cfg.get("MAIL_FROM", "ipcase@localhost")
-    msg["To"] = address
-    msg.set_content(receipt_text(case))
+    subject = _("Receipt of your filing %(number)s", number=case.number or "")
     try:
-        with smtplib.SMTP(cfg["SMTP_HOST"], cfg.get("SMTP_PORT", 25), timeout=10) as smtp:
-            if cfg.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if cfg.get("SMTP_USER"):
-                smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD", ""))
-            smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not e-mail the receipt of case %s", case.id)
+        queue_email(f"receipt:{case.id}", address, subject, receipt_text(case), case_id=case.id)
+    except InvalidAddress:
+        log.warning("the receipt of case %s has no valid address", case.id)
         return False
     return True

@@ -104,6 +104,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "admin.list_organisations": admin_only(),
     "admin.new_organisation": admin_only(),
     "admin.edit_organisation": admin_only(),
+    # the outbox (issue 15): administrators; a retry redirects back to the list
+    "admin.outbox": admin_only(),
+    "admin.retry_outbox": {r: 302 if r == "admin" else 403 for r in STAFF_AND_PARTIES},
     "auth.logout": everyone(302),
     # the public portal: its pages answer everyone alike; without a reference and code (or a
     # draft) they send the visitor to the code page (or the first step); logged in, register
@@ -253,6 +256,7 @@ def matrix_case(app, users, create_case):
             "portal.document": {"document_id": 1},
             "portal.staff_handle_request": {"request_id": portal_request.id},
             "documents.batch": {"doc_kind": "hearing_notice"},
+            "admin.retry_outbox": {"message_id": 1},
         }
 
     return ids, spares

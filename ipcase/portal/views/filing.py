@@ -270,10 +270,10 @@ def file_review(channel: str) -> Any:
             access = db.session.scalar(
                 sa.select(PortalAccess).where(PortalAccess.party_id == requester.id, PortalAccess.revoked_at.is_(None))
             )
+            receipt_sent = send_receipt(form.email.data, case) if form.email.data else None
             db.session.commit()
             session.pop(DRAFT_KEY, None)
             enter_case(requester, access)
-            receipt_sent = send_receipt(form.email.data, case) if form.email.data else None
             # Shown once, never redirected to: the code must not travel in a URL or a cookie.
             return render_template(
                 "portal/filed.html", case=case, code=code, receipt_sent=receipt_sent, email=form.email.data
