@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ipcase set-up: installs what is missing, then serves the app or runs the whole test suite.
-#   bash .ci/setup.sh serve   -> http://127.0.0.1:5000 on SQLite with demo data (gunicorn)
+#   bash .ci/setup.sh serve   -> http://127.0.0.1:5000 on SQLite with demo data (gunicorn + a queue worker)
 #   bash .ci/setup.sh test    -> lint + the whole test suite (SQLite, and PostgreSQL when reachable)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,9 +69,30 @@ else:
     print(sys.argv[1])
 PY
 )" || url="$bind"
+  # the web server and one job-queue worker (ipcase.tasks: the sweep, the outbox, batches) side by
+  # side; Ctrl-C, SIGTERM or either one ending stops both (the worker finishing its running tasks)
+  pids=()
+  stop_serving() {
+    trap - EXIT INT TERM
+    ((${#pids[@]})) || return 0
+    kill -INT "${pids[0]}" 2>/dev/null || true
+    ((${#pids[@]} < 2)) || kill -TERM "${pids[1]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  }
+  trap 'stop_serving; exit 130' INT
+  trap 'stop_serving; exit 143' TERM
+  trap stop_serving EXIT
+  say "Starting the job queue's worker (${IPCASE_QUEUE_WORKERS:-2} threads)"
+  flask --app wsgi ipcase worker --workers "${IPCASE_QUEUE_WORKERS:-2}" &
+  pids+=("$!")
   say "Serving on $url (Ctrl-C to stop)"
-  exec gunicorn -c python:ipcase.gunicorn_conf --workers "${IPCASE_WORKERS:-2}" \
-    --bind "$bind" --access-logfile - wsgi:app
+  gunicorn -c python:ipcase.gunicorn_conf --workers "${IPCASE_WORKERS:-2}" \
+    --bind "$bind" --access-logfile - wsgi:app &
+  pids+=("$!")
+  status=0
+  wait -n "${pids[@]}" || status=$?
+  stop_serving
+  exit "$status"
 fi
 
 say "Lint (ruff)"

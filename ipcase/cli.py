@@ -93,8 +93,12 @@ def seed_large_command(count: int) -> None:
 @with_appcontext
 def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
     """Run the job queue's consumer (ipcase.tasks) until Ctrl-C or SIGTERM."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    huey_log = logging.getLogger("huey")  # the consumer's own messages (the app's go through its logger)
+    if not huey_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        huey_log.addHandler(handler)
+        huey_log.setLevel(logging.INFO)
     run_worker(current_app._get_current_object(), workers, worker_type, periodic=not no_periodic)
 
 
