@@ -1,4 +1,5 @@
-"""Two sweeps at the same moment send each reminder exactly once (PostgreSQL row locks + unique keys)."""
+"""Two sweeps at the same moment queue and send each reminder exactly once (PostgreSQL row locks,
+unique keys, the outbox's SKIP LOCKED claim)."""
 
 import threading
 from collections import Counter
@@ -10,8 +11,10 @@ from flask_migrate import upgrade
 
 from ipcase.cases.enums import AssignmentRole, Channel
 from ipcase.cases.operations import assign_staff
-from ipcase.core import clock
+from ipcase.core import clock, outbox
+from ipcase.core.delivery import Mailer
 from ipcase.core.extensions import db
+from ipcase.core.outbox import OutboxMessage, OutboxStatus
 from ipcase.deadlines import jobs
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
@@ -53,7 +56,7 @@ def committed_app(backend, tmp_path_factory):
                 )
             )
         for u in users.values():
-            u.email = f"{u.username}@example.test"
+            u.email = f"{u.username}@example.org"  # an address the outbox sends to (.test is reserved)
         db.session.commit()
         db.session.remove()
     yield app
@@ -64,14 +67,15 @@ def committed_app(backend, tmp_path_factory):
 
 
 def test_concurrent_sweeps_send_each_reminder_once(committed_app, monkeypatch):
-    sent: list[int] = []
     lock = threading.Lock()
 
-    def fake_send(address, note):
-        with lock:
-            sent.append(note.id)
+    sent: list[str] = []
 
-    monkeypatch.setattr(jobs, "_send", fake_send)
+    def fake_send(mailer, msg):  # the SMTP server accepts every message
+        with lock:
+            sent.append(msg["Message-ID"])
+
+    monkeypatch.setattr(Mailer, "send", fake_send)
     barrier = threading.Barrier(2)
     results: list[dict[str, int]] = []
     errors: list[BaseException] = []
@@ -101,11 +105,19 @@ def test_concurrent_sweeps_send_each_reminder_once(committed_app, monkeypatch):
             sa.select(sa.func.count()).select_from(Deadline).where(Deadline.reminder_sent_at.is_not(None))
         )
         notes = db.session.execute(sa.select(Notification.user_id, Notification.key)).all()
+        queued = db.session.scalars(sa.select(OutboxMessage.key).where(OutboxMessage.key.like("notification:%"))).all()
+        while outbox.deliver_due()["claimed"]:  # what the two sweeps' deliveries left (100 each)
+            pass
+        unsent = db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.sent)
+        )
     # each claimed deadline was claimed by exactly one of the two sweeps
     assert sum(r["reminded"] for r in results) == all_reminded
     assert deadlines == CASES
     # one notification per (recipient, deadline): examiner, examiner2 and the director
     per_key = Counter(key for _, key in notes if key.startswith("due:"))
     assert all(n == 3 for n in per_key.values())
-    # and each e-mail went out once
+    # one e-mail queued per notification, and each went out once
+    assert len(queued) == len(set(queued)) == len(notes)
+    assert unsent == 0
     assert len(sent) == len(set(sent)) == len(notes)
