@@ -169,6 +169,7 @@ def test_the_section_settings_start_a_production_instance(clean_env):  # noqa: F
     clean_env.setenv("IPCASE_REDIS_URL", TEST_REDIS_URL)  # the README's Redis is not reachable here
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["METRICS_TOKEN"] == settings["IPCASE_METRICS_TOKEN"]
+    assert app.config["SWEEP_INTERVAL"] == 300  # the worker sweeps, not cron
     handler = next(h for h in app.logger.handlers if isinstance(h, logs._IpcaseHandler))
     assert type(handler.formatter).__name__ == "JsonFormatter"
 
