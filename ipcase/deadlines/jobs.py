@@ -5,12 +5,11 @@ Safe to run twice at once: each phase claims its rows with one UPDATE guarded by
 claim), and the notifications it creates are unique per (user, key)."""
 
 import logging
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import Role, User
@@ -173,38 +172,3 @@ def send_pending_emails() -> int:
             .values(emailed_at=clock.now())
             .execution_options(synchronize_session=False)
         )
-
-
-class Sweeper(threading.Thread):
-    """The embedded sweeper thread; ``stop()`` ends it after the current sweep."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        super().__init__(name="ipcase-sweeper", daemon=True)
-        self.app, self.interval, self._stop_event = app, interval, threading.Event()
-
-    def stop(self) -> None:
-        self._stop_event.set()
-
-    def run(self) -> None:
-        while not self._stop_event.wait(self.interval):
-            with self.app.app_context():
-                try:
-                    counts = sweep()
-                    log.info("sweep: %s", counts)
-                except Exception:
-                    db.session.rollback()
-                    log.exception("sweep failed")
-                finally:
-                    db.session.remove()
-
-
-def start_embedded_sweeper(app: Flask) -> Sweeper | None:
-    """In the embedded set-up, each server worker sweeps every SWEEP_INTERVAL seconds; running
-    it in several workers at once is harmless (see the module docstring)."""
-    interval = app.config.get("SWEEP_INTERVAL", 0)
-    if not interval:
-        return None
-
-    thread = Sweeper(app, interval)
-    thread.start()
-    return thread

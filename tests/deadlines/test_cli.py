@@ -1,10 +1,7 @@
 """flask ipcase calc-deadline / sweep / sync-calendar, and the embedded sweeper."""
 
-import threading
-
 import pytest
 
-from ipcase.deadlines import jobs
 from ipcase.deadlines.forms import MAX_LENGTH
 
 
@@ -92,22 +89,3 @@ def test_sync_calendar_is_idempotent(cli):
 def test_sweep_command_reports_counts(cli):
     result = cli("sweep")
     assert result.exit_code == 0 and "breached=" in result.output and "reminded=" in result.output
-
-
-def test_embedded_sweeper_runs_the_sweep(app, monkeypatch):
-    ran = threading.Event()
-    monkeypatch.setattr(jobs, "sweep", lambda: ran.set() or {})
-    monkeypatch.setitem(app.config, "SWEEP_INTERVAL", 0.05)
-    thread = jobs.start_embedded_sweeper(app)
-    try:
-        assert thread is not None and thread.daemon
-        assert ran.wait(5)
-    finally:
-        thread.stop()
-        thread.join(5)
-    assert not thread.is_alive()
-
-
-def test_no_embedded_sweeper_when_disabled(app, monkeypatch):
-    monkeypatch.setitem(app.config, "SWEEP_INTERVAL", 0)
-    assert jobs.start_embedded_sweeper(app) is None
