@@ -64,6 +64,11 @@ class Defaults:
     LOGIN_MAX_LOCK_MINUTES = 24 * 60
     LOGIN_KNOWN_ADDRESS_DAYS = 90
     REDIS_URL: str | None = None
+    #: the job queue's storage (ipcase.tasks.queue): redis://… or sqlite:///PATH; default REDIS_URL,
+    #: else the SQLite file instance/queue.sqlite (the embedded set-up)
+    QUEUE_URL: str | None = None
+    #: tasks run inline in the caller instead of in a worker (default: when TESTING)
+    QUEUE_IMMEDIATE: bool | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     #: redirect to HTTPS and send HSTS (Strict-Transport-Security); None: True in production
