@@ -11,6 +11,16 @@ count alone). With ``--preload`` the app is loaded before this hook; set IPCASE_
 import os
 from typing import Any
 
+from prometheus_client import multiprocess
+
 
 def on_starting(server: Any) -> None:
     os.environ["IPCASE_WORKERS"] = str(server.cfg.workers)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A web worker that ended (restart, crash) leaves its live-gauge files in the metrics folder
+    (``PROMETHEUS_MULTIPROC_DIR``, multiprocess mode): remove them, or a scrape keeps reporting
+    the dead worker's gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
