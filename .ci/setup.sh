@@ -85,8 +85,11 @@ PY
   say "Starting the job queue's worker (${IPCASE_QUEUE_WORKERS:-2} threads)"
   flask --app wsgi ipcase worker --workers "${IPCASE_QUEUE_WORKERS:-2}" &
   pids+=("$!")
-  say "Serving on $url (Ctrl-C to stop)"
-  gunicorn -c python:ipcase.gunicorn_conf --workers "${IPCASE_WORKERS:-2}" \
+  # one web process with threads unless the rate limits are shared in Redis: kept in memory, each
+  # process would count alone (the app refuses several processes then, ipcase/config.py)
+  if [ -n "${IPCASE_REDIS_URL:-}" ]; then web_workers="${IPCASE_WORKERS:-2}"; else web_workers=1; fi
+  say "Serving on $url (Ctrl-C to stop; $web_workers web process(es), ${IPCASE_THREADS:-4} threads each)"
+  gunicorn -c python:ipcase.gunicorn_conf --workers "$web_workers" --threads "${IPCASE_THREADS:-4}" \
     --bind "$bind" --access-logfile - wsgi:app &
   pids+=("$!")
   status=0

@@ -238,6 +238,17 @@ def _resolve(config: Any) -> list[str]:
             problems.append(f"{name} must be a whole number (0 or more), not {raw!r}")
         else:
             config[name] = count
+    workers = config.get("WORKERS")
+    if (
+        str(config.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://")
+        and isinstance(workers, int)
+        and workers > 1
+    ):
+        # each worker would count alone: "5 per 15 minutes" would let 5 × workers through
+        problems.append(
+            f"rate limits are kept in each worker's memory with {workers} workers:"
+            " set IPCASE_REDIS_URL, or run one worker (IPCASE_WORKERS=1, several threads)"
+        )
     url = config.get("DOCUMENT_VERIFY_URL")
     if url:
         parts = urlsplit(str(url))
@@ -282,10 +293,9 @@ def production_problems(config: Any) -> list[str]:
     if config.get("PROXY_COUNT") is None:
         problems.append("PROXY_COUNT is not set: the number of reverse proxies in front of the app (0 if none)")
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
-    if storage.startswith("memory://") and config.get("WORKERS") != 1:
-        workers = config.get("WORKERS")
+    if storage.startswith("memory://") and config.get("WORKERS") is None:
         problems.append(
-            f"rate limits are kept in each worker's memory with {workers or 'an unknown number of'} workers:"
+            "rate limits are kept in each worker's memory with an unknown number of workers:"
             " set IPCASE_REDIS_URL (or IPCASE_WORKERS=1 for a single worker)"
         )
     return problems

@@ -135,6 +135,19 @@ def test_normalise_database_url(url, expected):
     assert normalise_database_url(url) == expected
 
 
+def test_several_workers_with_limits_in_memory_are_refused_in_any_mode(clean_env, monkeypatch):
+    """Each process would count alone (issue 15): the embedded serve runs one process with threads."""
+    monkeypatch.setenv("IPCASE_WORKERS", "2")
+    with pytest.raises(RuntimeError, match=r"kept in each worker's memory with 2 workers"):
+        configured(clean_env)
+    assert configured(clean_env, {"WORKERS": 1})["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("IPCASE_REDIS_URL", "redis://127.0.0.1:6379/3")
+    assert configured(clean_env)["WORKERS"] == 2  # shared in Redis: any number
+    monkeypatch.delenv("IPCASE_REDIS_URL")
+    monkeypatch.delenv("IPCASE_WORKERS")
+    assert configured(clean_env)["WORKERS"] is None  # flask run, a command: one process, fine
+
+
 def test_redis_url_becomes_the_rate_limit_storage(clean_env, monkeypatch):
     monkeypatch.setenv("IPCASE_REDIS_URL", "redis://127.0.0.1:6379/3")
     assert configured(clean_env)["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
