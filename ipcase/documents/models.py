@@ -20,25 +20,61 @@ from ipcase.core.extensions import db
 from ipcase.organisations.models import Organisation
 
 
+class BatchStatus(LabelledEnum):
+    """Where a batch issued in the background is (``ipcase.tasks.batches``)."""
+
+    queued = "queued"
+    complete = "complete"
+    failed = "failed"
+
+
+BatchStatus.set_labels(
+    {
+        BatchStatus.queued: _l("In progress"),
+        BatchStatus.complete: _l("Complete"),
+        BatchStatus.failed: _l("Failed"),
+    }
+)
+
+
 class DocumentBatch(db.Model):
-    """The same notice issued for several cases at once, kept as one combined PDF."""
+    """The same notice issued for several cases at once, kept as one combined PDF.
+
+    Issued in the background: the request stores the cases (in order), the entered fields and the
+    instant, ``status`` queued and ``done`` 0; chunks of cases are issued by the queue's workers,
+    each adding its count to ``done`` in SQL; the last one has the combined PDF built (``pdf``,
+    ``sha256``, ``size``, ``completed_at``, status complete). A failure for good: status failed,
+    ``error`` says why (the notices already issued stay issued, like any issued document)."""
 
     __tablename__ = "document_batches"
+    __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= count", name="done_in_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(48))
+    #: the number of cases (notices) in the batch
     count: Mapped[int]
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    size: Mapped[int]
+    status: Mapped[BatchStatus] = mapped_column(enum_type(BatchStatus), default=BatchStatus.queued)
+    #: notices issued so far
+    done: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the case ids, in the order of the combined PDF
+    case_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    #: the serial number each case's notice has (taken from the counter when the batch was stored)
+    serials: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    #: the fields entered once for every notice
+    fields: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    size: Mapped[int | None]
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     issued_by: Mapped[User | None] = relationship()
     documents: Mapped[list["IssuedDocument"]] = relationship(back_populates="batch", order_by="IssuedDocument.id")
 
     def __repr__(self) -> str:
-        return f"<DocumentBatch {self.id} {self.kind} ×{self.count}>"
+        return f"<DocumentBatch {self.id} {self.kind} ×{self.count} {self.status}>"
 
 
 class IssuedDocument(db.Model):
@@ -49,6 +85,8 @@ class IssuedDocument(db.Model):
         sa.CheckConstraint("serial > 0", name="serial_positive"),
         sa.CheckConstraint("size > 0", name="size_positive"),
         sa.CheckConstraint("corrects_id IS NULL OR corrects_id <> id", name="not_own_correction"),
+        # a batch issues one notice per case: a chunk run again skips the cases it did
+        sa.UniqueConstraint("batch_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

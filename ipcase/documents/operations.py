@@ -1,4 +1,5 @@
-"""Document use cases: issue (one, a correction, a batch), record service, verify. None commits.
+"""Document use cases: issue (one, a correction, a batch in the background), record service, verify.
+None commits.
 
 Issuing takes the number from the (organisation, type code, year) counter inside the caller's
 transaction (``core.numbering``: atomic, never reused, a rollback leaves no gap), builds the
@@ -6,7 +7,9 @@ snapshot, renders and hashes the PDF, and stores all of it with the template ver
 
 import hashlib
 import hmac
+import io
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +17,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader, PdfWriter
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import EntryKind
@@ -32,7 +36,7 @@ from ipcase.deadlines.service_dates import SERVICE_DATE_RULES, is_forbidden, ser
 from ipcase.deadlines.triggers import record_service_event
 from ipcase.documents import queries, render
 from ipcase.documents.kinds import DocumentKind
-from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
+from ipcase.documents.models import BatchStatus, DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
 from ipcase.documents.registry import document_code, get_kind, kinds_for
 from ipcase.documents.snapshots import build_snapshot
 from ipcase.documents.steps import check_fields, with_recorded
@@ -121,6 +125,7 @@ def _prepare_issue(
     actor: User | None,
     corrects: IssuedDocument | None,
     at: datetime,
+    serial: int | None = None,
 ) -> tuple[IssuedDocument, str]:
     if str(case.channel) not in kind.channels:
         raise DomainError(_l("This document does not belong to this procedure."))
@@ -138,7 +143,8 @@ def _prepare_issue(
     year = issued_on.year
     code = document_code(kind)
     org = case.organisation
-    serial = next_number(org.numbering_owner_id, f"doc:{code}", year)
+    if serial is None:  # a batch took its numbers when it was stored
+        serial = next_number(org.numbering_owner_id, f"doc:{code}", year)
     number = format_document_number(abbr=org.abbr, code=code, year=year, serial=serial)
     verification_code = new_verification_code()
     snapshot = build_snapshot(case, kind, fields, issued_on=issued_on)
@@ -214,8 +220,41 @@ def issue_document(
     return document
 
 
+# -- batches ------------------------------------------------------------------------------------
+#
+# A batch is issued in the background: ``issue_batch`` checks it and stores it (queued, with the
+# numbers already taken), the caller commits and calls ``start_batch``, which hands it to what the
+# layer above registered (``ipcase.tasks.batches``: chunks of cases rendered by the queue's workers,
+# ``issue_batch_chunk`` each, then ``complete_batch``).
+
+#: what runs a committed batch (registered from above: documents never import the queue)
+_batch_starters: list[Callable[[DocumentBatch], None]] = []
+
+
+def register_batch_starter(starter: Callable[[DocumentBatch], None]) -> None:
+    """The function that puts a committed batch's work on the queue (one; the last registered wins)."""
+    _batch_starters[:] = [starter]
+
+
+def start_batch(batch: DocumentBatch) -> None:
+    """Put the committed ``batch``'s work on the queue (in tests: run it now)."""
+    if not _batch_starters:
+        raise RuntimeError("no batch starter registered: the app imports ipcase.tasks.batches")
+    _batch_starters[0](batch)
+
+
+def _batch_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    own = dict(fields)
+    if "addressee" in own:
+        own["addressee"] = 0  # each case's own parties: the notice goes to all of them
+    return own
+
+
 def issue_batch(cases: list[Case], kind_key: str, fields: dict[str, Any], *, actor: User | None) -> DocumentBatch:
-    """The same notice for every case in ``cases`` (one number each), plus one combined PDF."""
+    """The same notice for every case in ``cases``, to be issued in the background: checked for
+    every case as an issue would be, the numbers taken now (from the counter, in the caller's
+    transaction: a rollback leaves no gap), stored as a queued batch. Nothing is rendered; the
+    caller commits, then :func:`start_batch`."""
     kind = get_kind(kind_key)
     if kind is None or not kind.batchable:
         raise DomainError(_l("This document cannot be issued in a batch."))
@@ -225,30 +264,138 @@ def issue_batch(cases: list[Case], kind_key: str, fields: dict[str, Any], *, act
     if len(cases) > limit:
         raise DomainError(("cases", _l("At most %(n)d cases at once.", n=limit)))
     at = clock.now()
-    prepared = []
+    year = clock.to_local(at).date().year
+    code = document_code(kind)
+    own = _batch_fields(fields)
+    serials = []
     for case in cases:
-        own = dict(fields)
-        if "addressee" in own:
-            own["addressee"] = 0  # each case's own parties: the notice goes to all of them
-        document, html = _prepare_issue(case, kind, own, actor=actor, corrects=None, at=at)
-        layout = render.render_document(html)
-        prepared.append((case, document, layout, render.write_pdf(layout)))
-    combined = render.combine([layout for _case, _doc, layout, _pdf in prepared])
+        if str(case.channel) not in kind.channels:
+            raise DomainError(_l("This document does not belong to this procedure."))
+        check_fields(case, kind.key, with_recorded(case, kind.key, own))
+        serials.append(next_number(case.organisation.numbering_owner_id, f"doc:{code}", year))
     batch = DocumentBatch(
         kind=kind.key,
         count=len(cases),
-        pdf=combined,
-        sha256=hashlib.sha256(combined).hexdigest(),
-        size=len(combined),
+        status=BatchStatus.queued,
+        done=0,
+        case_ids=[case.id for case in cases],
+        serials=serials,
+        fields=own,
         issued_by_id=actor.id if actor else None,
         issued_at=at,
     )
     db.session.add(batch)
-    for case, document, _layout, pdf in prepared:
-        document.batch = batch
-        _store(case, document, pdf, actor=actor, corrects=None)
     db.session.flush()
     return batch
+
+
+def batch_chunks(batch: DocumentBatch, size: int) -> list[list[int]]:
+    """The batch's case ids in chunks of ``size``, in order."""
+    ids = list(batch.case_ids)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+#: a chunk's notices rendered and not yet stored: (case, document, PDF) each
+RenderedChunk = list[tuple[Case, IssuedDocument, bytes]]
+
+
+def render_batch_chunk(batch_id: int, case_ids: list[int]) -> RenderedChunk | None:
+    """The batch's notices for ``case_ids`` not issued yet (a chunk run again skips what it did:
+    one notice per case and batch, also a unique constraint), each numbered with what the batch
+    took for its case, rendered; nothing written. None when the batch is gone or failed."""
+    batch = db.session.get(DocumentBatch, batch_id)
+    if batch is None or batch.status == BatchStatus.failed:
+        return None
+    kind = get_kind(batch.kind)
+    if kind is None:
+        raise DomainError(_l("Unknown document."))
+    actor = db.session.get(User, batch.issued_by_id) if batch.issued_by_id else None
+    serial_of = dict(zip(batch.case_ids, batch.serials, strict=True))
+    issued = set(
+        db.session.scalars(
+            sa.select(IssuedDocument.case_id).where(
+                IssuedDocument.batch_id == batch.id, IssuedDocument.case_id.in_(case_ids)
+            )
+        )
+    )
+    rendered: RenderedChunk = []
+    for case_id in case_ids:
+        if case_id in issued or case_id not in serial_of:
+            continue
+        case = db.session.get(Case, case_id)
+        document, html = _prepare_issue(
+            case, kind, dict(batch.fields), actor=actor, corrects=None, at=batch.issued_at, serial=serial_of[case_id]
+        )
+        document.batch_id = batch.id
+        rendered.append((case, document, render.html_to_pdf(html)))
+    return rendered
+
+
+def store_batch_chunk(batch_id: int, rendered: RenderedChunk) -> int:
+    """Store a rendered chunk and add its count to the batch's ``done`` in SQL (first: on SQLite
+    the write lock is taken, and waited for, before anything else); ``done`` after it."""
+    done = db.session.execute(
+        sa.update(DocumentBatch)
+        .where(DocumentBatch.id == batch_id)
+        .values(done=DocumentBatch.done + len(rendered))
+        .returning(DocumentBatch.done)
+    ).scalar_one()
+    for case, document, pdf in rendered:
+        actor = db.session.get(User, document.issued_by_id) if document.issued_by_id else None
+        _store(case, document, pdf, actor=actor, corrects=None)
+    return done
+
+
+def issue_batch_chunk(batch_id: int, case_ids: list[int]) -> int:
+    """Render and store a chunk in the caller's transaction (:func:`render_batch_chunk`,
+    :func:`store_batch_chunk`); ``done`` after it, -1 when the batch is gone or failed. The queue's
+    task ends the reading transaction between the two instead (``ipcase.tasks.batches``)."""
+    rendered = render_batch_chunk(batch_id, case_ids)
+    if rendered is None:
+        return -1
+    return store_batch_chunk(batch_id, rendered)
+
+
+def merge_pdfs(pdfs: list[bytes]) -> bytes:
+    """Several PDFs as one, in order (each keeps its own pages and page numbers)."""
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def complete_batch(batch_id: int) -> DocumentBatch | None:
+    """When every notice of the batch is issued: the combined PDF (in the batch's case order),
+    status complete. Again on a complete batch: nothing changes. None commits."""
+    batch = db.session.get(DocumentBatch, batch_id)
+    if batch is None or batch.status != BatchStatus.queued:
+        return batch
+    rows = db.session.execute(
+        sa.select(IssuedDocument.case_id, IssuedDocument.pdf).where(IssuedDocument.batch_id == batch.id)
+    )
+    by_case = dict(rows.tuples().all())
+    if len(by_case) < batch.count:
+        raise RuntimeError(f"batch {batch.id}: {len(by_case)} of {batch.count} notices issued, nothing to combine yet")
+    combined = merge_pdfs([by_case[case_id] for case_id in batch.case_ids])
+    batch.pdf = combined
+    batch.sha256 = hashlib.sha256(combined).hexdigest()
+    batch.size = len(combined)
+    batch.status = BatchStatus.complete
+    batch.completed_at = clock.now()
+    db.session.flush()
+    return batch
+
+
+def fail_batch(batch_id: int, error: str) -> bool:
+    """Mark a batch that is not complete failed, with ``error``; whether it was. None commits."""
+    result = db.session.execute(
+        sa.update(DocumentBatch)
+        .where(DocumentBatch.id == batch_id, DocumentBatch.status == BatchStatus.queued)
+        .values(status=BatchStatus.failed, error=error[:2000])
+    )
+    return bool(result.rowcount)
 
 
 # -- service ------------------------------------------------------------------------------------

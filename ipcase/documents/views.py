@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -34,7 +35,7 @@ from ipcase.documents import operations as ops
 from ipcase.documents import queries, render
 from ipcase.documents.forms import BatchForm, DocumentForm, ServiceForm, VerifyForm
 from ipcase.documents.kinds import DocumentKind
-from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod
+from ipcase.documents.models import BatchStatus, DocumentBatch, IssuedDocument, ServiceMethod
 from ipcase.documents.registry import get_kind
 from ipcase.documents.snapshots import build_snapshot
 from ipcase.documents.steps import recorded, step_missing
@@ -335,31 +336,64 @@ def batch(doc_kind: str) -> Any:
                 form.form_errors.append(_("Another batch took the same numbers; please issue again."))
             else:
                 db.session.commit()
-                flash(_("%(n)d documents issued.", n=made.count), "success")
+                ops.start_batch(made)  # after the commit: the workers see the batch
                 return redirect(url_for(".show_batch", batch_id=made.id))
     status = 422 if request.method == "POST" else 200
     return render_template("documents/batch.html", kind_def=kind, form=form, parts=parts, candidates=candidates), status
 
 
-def _batch_or_404(batch_id: int) -> DocumentBatch:
+def _batch_or_404(batch_id: int, *roles: Role) -> DocumentBatch:
+    """The batch, for staff of ``roles`` who see every one of its cases (404 as for a missing one)."""
     made = db.session.get(DocumentBatch, batch_id)
-    if made is None or not all(can_view(current_user, d.case) for d in made.documents):
+    if made is None:
         abort(404)
-    if current_user.role not in (*CASE_HANDLERS, Role.admin):
+    case_ids = set(made.case_ids) | {d.case_id for d in made.documents}
+    cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids))).all()
+    if len(cases) != len(case_ids) or not all(can_view(current_user, c) for c in cases):
+        abort(404)
+    if current_user.role not in roles:
         abort(403)
     return made
 
 
+def _batch_progress(made: DocumentBatch) -> dict[str, Any]:
+    return {
+        "id": made.id,
+        "status": made.status.value,
+        "status_label": str(made.status.label),
+        "done": made.done,
+        "total": made.count,
+        "error": made.error,
+    }
+
+
 @bp.get("/documents/batches/<id:batch_id>")
-@require_role(*CASE_HANDLERS, Role.admin)
+@require_role(*CASE_HANDLERS)
 def show_batch(batch_id: int) -> Any:
-    return render_template("documents/batch_done.html", batch=_batch_or_404(batch_id))
+    """The batch's progress (a bar; the page polls :func:`batch_status`), then its documents."""
+    made = _batch_or_404(batch_id, *CASE_HANDLERS)
+    documents = []
+    if made.status == BatchStatus.complete:
+        order = {case_id: i for i, case_id in enumerate(made.case_ids)}
+        documents = sorted(made.documents, key=lambda d: order.get(d.case_id, len(order)))
+    return render_template("documents/batch_progress.html", batch=made, documents=documents)
+
+
+@bp.get("/documents/batches/<id:batch_id>/status")
+@require_role(*CASE_HANDLERS)
+def batch_status(batch_id: int) -> Any:
+    """The batch's progress as JSON: status, done, total, error."""
+    response = jsonify(_batch_progress(_batch_or_404(batch_id, *CASE_HANDLERS)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/documents/batches/<id:batch_id>/pdf")
 @require_role(*CASE_HANDLERS, Role.admin)
 def download_batch(batch_id: int) -> Any:
-    made = _batch_or_404(batch_id)
+    made = _batch_or_404(batch_id, *CASE_HANDLERS, Role.admin)
+    if made.status != BatchStatus.complete or made.pdf is None:
+        abort(404)
     return _pdf_response(made.pdf, f"batch-{made.id}.pdf")
 
 

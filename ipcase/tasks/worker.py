@@ -15,6 +15,7 @@ from flask import Flask
 from huey.consumer import Consumer
 
 from ipcase.core.extensions import db
+from ipcase.tasks import batches as _batches  # noqa: F401  registers the batch tasks and the batch starter
 from ipcase.tasks import periodic as _periodic  # noqa: F401  registers the periodic tasks with the queue
 from ipcase.tasks.queue import huey
 

@@ -17,7 +17,7 @@ from ipcase.channels.workflow import take
 from ipcase.core.extensions import db, limiter
 from ipcase.deadlines.models import Deadline
 from ipcase.documents import operations as ops
-from ipcase.documents.models import DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
+from ipcase.documents.models import BatchStatus, DocumentBatch, IssuedDocument, ServiceMethod, ServiceRecord
 from tests.cases.helpers import commit
 from tests.documents.conftest import NOW, needs_poppler, pdf_text
 
@@ -197,6 +197,9 @@ def test_batch_of_hearing_notices(client_as, create_case, users, text, frozen_no
     )
     assert response.status_code == 302, text(response)
     batch = db.session.scalars(sa.select(DocumentBatch)).one()
+    # issued by the queue (inline in tests), followed on the batch's progress page
+    assert response.headers["Location"] == f"/documents/batches/{batch.id}"
+    assert batch.status == BatchStatus.complete and batch.done == 2
     assert batch.count == 2 and len(batch.documents) == 2
     assert {d.case_id for d in batch.documents} == {c.id for c in cases}
     combined = client.get(f"/documents/batches/{batch.id}/pdf")
