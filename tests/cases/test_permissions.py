@@ -60,6 +60,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "main.index": everyone(302),
     "main.set_language": everyone(302),
     "main.health": everyone(200),
+    # readiness is public; metrics answer the test client, whose address (127.0.0.1) METRICS_ALLOW lets in
+    "main.ready": everyone(200),
+    "main.metrics": everyone(200),
     "auth.login": everyone(302),  # already logged in: on to the case list
     "auth.password": everyone(200),
     "cases.list_cases": everyone(200),
@@ -159,7 +162,14 @@ MATRIX: dict[str, dict[str, int]] = {
     "documents.verify": everyone(200),
     "documents.status": admin_only(),
 }
-PUBLIC = {"static": 200, "main.health": 200, "auth.login": 200, "main.set_language": 302} | {
+PUBLIC = {
+    "static": 200,
+    "main.health": 200,
+    "main.ready": 200,
+    "main.metrics": 200,
+    "auth.login": 200,
+    "main.set_language": 302,
+} | {
     "portal.index": 200,
     "portal.file_step": 200,
     "portal.file_review": 302,
