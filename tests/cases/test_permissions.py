@@ -14,7 +14,7 @@ from ipcase.cases.models import Agent, Assignment, Case, IPRight, Party
 from ipcase.cases.permissions import can_view, case_visibility_clause
 from ipcase.core.extensions import db
 from ipcase.credit.operations import record_event
-from ipcase.documents.operations import issue_batch, issue_document
+from ipcase.documents.operations import issue_batch, issue_document, start_batch
 from ipcase.portal.models import PortalRequest, RequestKind
 from tests import factories
 from tests.cases.helpers import add_agent, add_patent, add_third_party, commit, patent_number
@@ -153,8 +153,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "documents.download": case_read() | {"party": 404},
     "documents.record_service": case_write(302),
     "documents.batch": {r: 200 if r in HANDLER_ROLES else 403 for r in STAFF_AND_PARTIES},
+    # a batch's progress page and its JSON: the staff who may issue batches (issue 15), not admin
     "documents.show_batch": {
-        r: 200 if r in EDITORS | {"admin"} else 403 if r in ("expert", "party") else 404 for r in STAFF_AND_PARTIES
+        r: 200 if r in EDITORS else 403 if r in ("admin", "expert", "party") else 404 for r in STAFF_AND_PARTIES
+    },
+    "documents.batch_status": {
+        r: 200 if r in EDITORS else 403 if r in ("admin", "expert", "party") else 404 for r in STAFF_AND_PARTIES
     },
     "documents.download_batch": {
         r: 200 if r in EDITORS | {"admin"} else 403 if r in ("expert", "party") else 404 for r in STAFF_AND_PARTIES
@@ -226,6 +230,7 @@ def matrix_case(app, users, create_case):
     }
     batch = issue_batch([case], "hearing_notice", hearing, actor=None)
     commit()
+    start_batch(batch)  # issued by the queue, here inline (immediate mode)
     ids = {
         "case_id": case.id,
         "party_id": requester.id,
