@@ -158,7 +158,8 @@ def backup(path: Path) -> dict[str, Any]:
                 with target.open("w", encoding="utf-8") as out:
                     for row in _rows(conn, table):
                         values = row._asdict()
-                        if table.name in DOCUMENT_TABLES:
+                        # a batch still queued (or failed) has no PDF yet: nothing to verify
+                        if table.name in DOCUMENT_TABLES and values.get("pdf") is not None:
                             manifest["documents"].append(_document_entry(table.name, values))
                         out.write(json.dumps({k: encode(v) for k, v in values.items()}, ensure_ascii=False))
                         out.write("\n")

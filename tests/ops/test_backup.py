@@ -166,6 +166,24 @@ def test_the_archive_holds_a_manifest_with_counts_and_hashes(instances, tmp_path
     assert [e["table"] for e in manifest["documents"]].count("document_batches") == 1
 
 
+def test_a_batch_not_issued_yet_is_backed_up_and_restored_without_a_hash(instances, tmp_path):
+    """A batch the queue has not issued (queued, or failed) has no PDF: it travels, unverified."""
+    source = instances("sqlite")
+    seed_instance(source)
+    with source.app_context():
+        db.session.add(
+            DocumentBatch(kind="docketing_notice", count=2, issued_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
+        )
+        db.session.commit()
+        db.session.remove()
+    archive = tmp_path / "queued.tar.gz"
+    assert run(source, "backup", str(archive)).exit_code == 0
+    target = instances("sqlite")
+    result = run(target, "restore", str(archive))
+    assert result.exit_code == 0, result.output
+    assert snapshot(target) == snapshot(source)
+
+
 def test_restore_refuses_a_database_that_holds_rows(instances, tmp_path):
     source = instances("sqlite")
     seed_instance(source)
