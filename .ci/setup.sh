@@ -82,8 +82,8 @@ PY
   trap 'stop_serving; exit 130' INT
   trap 'stop_serving; exit 143' TERM
   trap stop_serving EXIT
-  say "Starting the job queue's worker (${IPCASE_QUEUE_WORKERS:-2} threads)"
-  flask --app wsgi ipcase worker --workers "${IPCASE_QUEUE_WORKERS:-2}" &
+  say "Starting the job queue's worker (${IPCASE_QUEUE_WORKERS:-2} processes: batches render in parallel)"
+  flask --app wsgi ipcase worker --workers "${IPCASE_QUEUE_WORKERS:-2}" --worker-type process &
   pids+=("$!")
   # one web process with threads unless the rate limits are shared in Redis: kept in memory, each
   # process would count alone (the app refuses several processes then, ipcase/config.py)

@@ -67,7 +67,8 @@ def test_gunicorn_workers_start_no_sweeper_thread():
     assert "ipcase worker" in gunicorn_conf.__doc__
 
 
-def test_the_worker_command_runs_a_consumer_process_and_stops_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("worker_type", ["thread", "process"])  # serve and the systemd unit: processes
+def test_the_worker_command_runs_a_consumer_process_and_stops_on_ctrl_c(tmp_path, worker_type):
     queue_file = tmp_path / "queue.sqlite"
     env = {
         **os.environ,
@@ -86,7 +87,7 @@ def test_the_worker_command_runs_a_consumer_process_and_stops_on_ctrl_c(tmp_path
         assert huey.pending_count() == 1
     flask = str(ROOT / ".venv" / "bin" / "flask") if (ROOT / ".venv" / "bin" / "flask").exists() else "flask"
     proc = subprocess.Popen(  # noqa: S603  (the venv's flask, our arguments)
-        [flask, "--app", "wsgi", "ipcase", "worker", "--workers", "2"],
+        [flask, "--app", "wsgi", "ipcase", "worker", "--workers", "2", "--worker-type", worker_type],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -108,7 +109,7 @@ def test_the_worker_command_runs_a_consumer_process_and_stops_on_ctrl_c(tmp_path
             proc.communicate()
         huey.bind(None)
     assert proc.returncode == 0, output
-    assert "Huey consumer started with 2 thread" in output
+    assert f"Huey consumer started with 2 {worker_type}" in output
     assert "ipcase.tasks.periodic.sweep_deadlines" in output
     assert "executed in" in output
 
