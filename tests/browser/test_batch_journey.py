@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from ipcase.cases.models import Case
 from ipcase.core.extensions import db
+from ipcase.core.identifiers import patent_check_char
 from ipcase.documents import operations as ops
 from ipcase.documents.models import DocumentBatch
 from tests import factories
@@ -29,7 +30,12 @@ def batch_cases(live_app: Flask) -> list[int]:
         users = factories.base_users()
         ids = []
         for i in range(2):
-            case = factories.create_case(actor=users["examiner"], requester=f"成都批量甲{i}科技有限公司")
+            digits = f"20191{770 + i:07d}"  # a patent of their own: other journeys search by theirs
+            case = factories.create_case(
+                actor=users["examiner"],
+                requester=f"成都批量甲{i}科技有限公司",
+                patent=f"ZL{digits}.{patent_check_char(digits)}",
+            )
             case.state = "evidence"
             db.session.flush()
             ids.append(case.id)
