@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import LoginThrottle, ThrottleScope
-from ipcase.core.db import UTCDateTime
+from ipcase.core.db import UTCDateTime, conflict_insert
 from ipcase.core.extensions import db
 
 #: rows pruned at most per failed attempt (old keys nobody tries any more)
@@ -28,11 +27,6 @@ class Counted:
     attempts: int
     blocked_until: datetime | None
     last_success_at: datetime | None
-
-
-def _insert() -> type:
-    dialect = db.session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert  # type: ignore[return-value]
 
 
 def _at(value: datetime) -> sa.BindParameter[datetime]:
@@ -55,7 +49,7 @@ def count_attempt(
     t = LoginThrottle.__table__
     blocked = t.c.blocked_until > _at(now)
     stale = t.c.window_started_at <= _at(now - window)
-    stmt = _insert()(LoginThrottle).values(
+    stmt = conflict_insert(db.session, LoginThrottle).values(
         scope=scope.value,
         username=username,
         address=address,

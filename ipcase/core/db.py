@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ipcase.core import clock
@@ -131,6 +132,13 @@ def lock_row(obj: Any) -> None:
         held = session.info[_LOCKED] = (weakref.ref(transaction), set())
     held[1].add(state.key)
     session.expire_all()
+
+
+def conflict_insert(session: orm.Session, target: Any) -> Any:
+    """``INSERT`` into ``target`` that takes ``on_conflict_do_nothing`` / ``on_conflict_do_update``,
+    in the dialect of the session's database (PostgreSQL's and SQLite's spell them alike)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(target)
 
 
 def row_exists(obj: Any) -> bool:

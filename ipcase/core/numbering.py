@@ -8,9 +8,9 @@ unique constraint on the numbered rows is the backstop.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ipcase.core.db import conflict_insert
 from ipcase.core.extensions import db
 
 
@@ -35,9 +35,7 @@ class Counter(db.Model):
 
 def next_number(organisation_id: int, kind: str, year: int) -> int:
     """Advance the scope's counter and return the new value (1 for a new scope)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Counter).values(organisation_id=organisation_id, kind=kind, year=year, value=1)
+    stmt = conflict_insert(db.session, Counter).values(organisation_id=organisation_id, kind=kind, year=year, value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=["organisation_id", "kind", "year"],
         set_={"value": Counter.value + 1},

@@ -27,11 +27,10 @@ from typing import Any
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipcase.core import clock
-from ipcase.core.db import UTCDateTime, enum_type
+from ipcase.core.db import UTCDateTime, conflict_insert, enum_type
 from ipcase.core.delivery import Mailer, build_email, is_permanent, sms_provider
 from ipcase.core.extensions import db
 
@@ -162,12 +161,10 @@ def _row(
 def queue_rows(rows: Iterable[dict[str, Any]]) -> int:
     """INSERT … ON CONFLICT (key) DO NOTHING, in the current transaction; the number of rows inserted."""
     rows = list(rows)
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = 0
     for start in range(0, len(rows), CHUNK):
         stmt = (
-            insert(OutboxMessage)
+            conflict_insert(db.session, OutboxMessage)
             .values(rows[start : start + CHUNK])
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(OutboxMessage.id)

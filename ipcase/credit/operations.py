@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import EntryKind
@@ -20,6 +19,7 @@ from ipcase.cases.permissions import visible_org_ids
 from ipcase.cases.timeline import enum_ref, record
 from ipcase.cases.transfers import dispute_ids
 from ipcase.core import clock
+from ipcase.core.db import conflict_insert
 from ipcase.core.enums import LabelledEnum
 from ipcase.core.errors import DomainError
 from ipcase.core.extensions import db
@@ -122,10 +122,8 @@ def record_event(
         "created_at": now,
         "updated_at": now,
     }
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(CreditEvent)
+        conflict_insert(db.session, CreditEvent)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["case_id", "party_id", "kind"])
         .returning(CreditEvent.id)

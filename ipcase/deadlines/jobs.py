@@ -10,12 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock, outbox
+from ipcase.core.db import conflict_insert
 from ipcase.core.extensions import db
 from ipcase.deadlines.calendar import Unit, add_working_days
 from ipcase.deadlines.calendar_store import load_calendar
@@ -126,11 +126,9 @@ def _notify_claimed(claimed: sa.ColumnElement[bool], kind: str, prefix: str) -> 
 
 
 def _insert_from_select(select: sa.Select[Any]) -> int:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     cols = ["user_id", "key", "kind", "case_id", "deadline_id", "data", "created_at"]
     stmt = (
-        insert(Notification)
+        conflict_insert(db.session, Notification)
         .from_select(cols, select)
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(Notification.id)

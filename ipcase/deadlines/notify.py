@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.cases.enums import AssignmentRole
 from ipcase.cases.models import Assignment, Case
 from ipcase.core import clock
+from ipcase.core.db import conflict_insert
 from ipcase.core.events import login_attacked
 from ipcase.core.extensions import db
 from ipcase.deadlines.models import Deadline, Notification
@@ -23,9 +23,7 @@ def insert_ignore(rows: list[dict[str, Any]]) -> int:
     """Insert notifications, skipping any (user, key) that already exists. Returns rows inserted."""
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    stmt = conflict_insert(db.session, Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
     result = db.session.connection().execute(stmt, rows)
     return max(result.rowcount or 0, 0)
 

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from flask import current_app
 from psycopg import sql as pg_sql
 from psycopg.types.json import Json
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ipcase.auth.models import CASE_HANDLERS, Role, User
 from ipcase.auth.operations import create_user
@@ -46,6 +45,7 @@ from ipcase.channels.injunctions.models import InjunctionCase
 from ipcase.channels.mediation.models import MediationCase
 from ipcase.channels.stations.models import StationComplaint
 from ipcase.core import clock
+from ipcase.core.db import conflict_insert
 from ipcase.core.extensions import db
 from ipcase.core.identifiers import USCC_ALPHABET, patent_check_char, resident_id_check_char, uscc_check_char
 from ipcase.core.numbering import Counter, format_number
@@ -250,9 +250,7 @@ class _NumberBook:
             for abbr, kind, year in sorted(self.dirty)
             for org_id in self.org_ids_by_abbr[abbr]
         ]
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(_table(Counter))
+        stmt = conflict_insert(db.session, _table(Counter))
         stmt = stmt.on_conflict_do_update(
             index_elements=["organisation_id", "kind", "year"], set_={"value": stmt.excluded.value}
         )
