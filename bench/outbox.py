@@ -11,28 +11,23 @@ exactly once.
 """
 
 import argparse
-import os
 import socket
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 
+from bench.scratch import build, drop
 from ipcase import create_app
 from ipcase.core import outbox
 from ipcase.core.extensions import db
-
-PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 class Counting:
@@ -57,27 +52,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def build(backend: str) -> tuple[dict, str | None]:
-    if backend == "sqlite":
-        path = Path(tempfile.mkdtemp()) / "outbox.sqlite"
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}, None
-    schema = f"bench_outbox_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine.dispose()
-    return {
-        "SQLALCHEMY_DATABASE_URI": PG_URL,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
-    }, schema
-
-
 def run(backend: str, n: int, batch: int) -> None:
     handler = Counting()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    config, schema = build(backend)
+    config, schema = build(backend, "outbox")
     app = create_app(
         {
             "TESTING": True,
@@ -117,11 +97,7 @@ def run(backend: str, n: int, batch: int) -> None:
             db.engine.dispose()
     finally:
         controller.stop()
-        if schema:
-            engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            engine.dispose()
+        drop(schema)
 
 
 def main() -> None:

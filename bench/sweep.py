@@ -7,11 +7,8 @@ writes their notifications), and a second sweep right after (nothing left to cla
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from bench.scratch import build, drop
 from ipcase import create_app
 from ipcase.cases.models import Case
 from ipcase.core.extensions import db
@@ -30,26 +28,9 @@ from ipcase.deadlines.service import sync_calendar
 from ipcase.demo.large import seed_large
 from ipcase.demo.seed import seed_demo
 
-PG_URL = os.environ.get("IPCASE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def build(backend: str) -> tuple[dict, str | None]:
-    if backend == "sqlite":
-        path = Path(tempfile.mkdtemp()) / "sweep.sqlite"
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}, None
-    schema = f"bench_sweep_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine.dispose()
-    return {
-        "SQLALCHEMY_DATABASE_URI": PG_URL,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
-    }, schema
-
 
 def run(backend: str, n: int) -> None:
-    config, schema = build(backend)
+    config, schema = build(backend, "sweep")
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SWEEP_INTERVAL": 0, **config})
     try:
         with app.app_context():
@@ -117,11 +98,7 @@ def run(backend: str, n: int) -> None:
             db.session.remove()
             db.engine.dispose()
     finally:
-        if schema:
-            engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            engine.dispose()
+        drop(schema)
 
 
 def main() -> None:
