@@ -10,6 +10,7 @@ factories, the live server's threads — sees that instant until the test moves 
 
 import gc
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -184,6 +185,32 @@ def database_config(backend: str, tmp_path_factory: pytest.TempPathFactory, labe
 
 def _pg_sqlalchemy_url() -> str:
     return normalise_database_url(PG_URL)
+
+
+def at_once(app: Flask, work: Any, times: int = 2, timeout: float = 120) -> list[Any]:
+    """Run ``work()`` in ``times`` threads at the same moment (a barrier), each in its own app
+    context, so on its own database connection; their results (in the order they finished).
+    A thread's exception fails the test instead of being lost in the thread."""
+    barrier = threading.Barrier(times)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                results.append(work())
+                db.session.remove()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not errors, errors
+    return results
 
 
 def drop_database(config: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from ipcase.deadlines import jobs
 from ipcase.deadlines.calendar import Unit
 from ipcase.deadlines.models import Deadline, DeadlineState, Notification
 from tests import factories
-from tests.conftest import database_config, drop_database, make_app
+from tests.conftest import at_once, database_config, drop_database, make_app
 
 CASES = 40
 
@@ -76,25 +76,7 @@ def test_concurrent_sweeps_send_each_reminder_once(committed_app, monkeypatch):
             sent.append(msg["Message-ID"])
 
     monkeypatch.setattr(Mailer, "send", fake_send)
-    barrier = threading.Barrier(2)
-    results: list[dict[str, int]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with committed_app.app_context():
-                barrier.wait()
-                results.append(jobs.sweep())
-                db.session.remove()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
+    results = at_once(committed_app, jobs.sweep)
     with committed_app.app_context():
         deadlines = db.session.scalar(
             sa.select(sa.func.count())

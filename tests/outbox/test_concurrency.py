@@ -2,7 +2,6 @@
 message's first attempt: each message still arrives exactly once (PostgreSQL: the claim picks
 rows FOR UPDATE SKIP LOCKED; SQLite: the claim is one statement under the write lock)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from flask_migrate import upgrade
 from ipcase.core import clock, outbox
 from ipcase.core.extensions import db
 from ipcase.core.outbox import OutboxMessage, OutboxStatus
-from tests.conftest import database_config, drop_database, make_app
+from tests.conftest import at_once, database_config, drop_database, make_app
 
 MESSAGES = 60
 
@@ -36,25 +35,7 @@ def committed_app(backend, tmp_path_factory, smtp_server):
 
 
 def _race(app, at, limit):
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                barrier.wait()
-                results.append(outbox.deliver_due(at, limit=limit))
-                db.session.remove()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors, errors
-    return results
+    return at_once(app, lambda: outbox.deliver_due(at, limit=limit))
 
 
 def test_two_delivery_runs_at_once_send_each_message_once(committed_app, smtp_server):
