@@ -70,7 +70,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     )
     counts["emailed"] = send_pending_emails()
     db.session.commit()
-    # until the job queue's periodic task delivers the outbox, the sweep does it after its commit
+    # the reminders just queued go out now rather than at the worker's next minute (the outbox's
+    # claim keeps this and the periodic delivery from ever sending one message twice)
     counts["delivered"] = outbox.deliver_due()["sent"]
     return counts
 
